@@ -1,0 +1,33 @@
+import type { Clock, Database } from '@salon/db';
+import type { Crypto } from '../crypto';
+import type { Config, Secrets } from '../env';
+import type { LiveKit } from '../livekit/livekit';
+import type { Logger } from '../logger';
+import type { SmsProvider } from '../modules/phone/sms';
+
+/** What createApp needs; nothing global, so tests build as many apps as they like. */
+export interface AppDeps {
+  database: Database;
+  config: Config;
+  secrets: Secrets;
+  logger: Logger;
+  clock: Clock;
+  crypto: Crypto;
+  sms: SmsProvider;
+  livekit: LiveKit;
+}
+
+export interface SessionUser {
+  userId: string;
+  sessionId: string;
+  /** The member asked for deletion and signed in again during the grace period: only cancelling is open. */
+  deactivated: boolean;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** Set by the session middleware when a valid session cookie came with the request. */
+    auth: SessionUser | undefined;
+  };
+}

@@ -1,0 +1,59 @@
+import { createQueue } from '@salon/db';
+import type { AppDeps } from '../http/app-env';
+import { eraseAccount } from '../modules/me/deletion.service';
+import { fanOutRoomNews } from '../modules/notifications/fanout';
+import { buildExport } from '../modules/rights/export.service';
+import { endIfEmpty } from '../modules/rooms/rooms.service';
+import { sweepRetention } from './retention';
+
+/** The shortest retention period in policies/data-map.yaml is 15 minutes (phone checks). */
+const RETENTION_EVERY_SECONDS = 5 * 60;
+
+/** The background worker: every job handler the product has is registered here. */
+export function createJobs(
+  deps: Pick<AppDeps, 'database' | 'clock' | 'logger' | 'config' | 'livekit' | 'crypto' | 'secrets'>,
+) {
+  const { database, clock, logger } = deps;
+  const queue = createQueue({
+    db: database.db,
+    clock,
+    handlers: {
+      'retention.sweep': async (_payload, { now }) => {
+        await sweepRetention(deps, now);
+      },
+      'notifications.fanout': async (payload) => {
+        const delivered = await fanOutRoomNews(deps, payload as Parameters<typeof fanOutRoomNews>[1]);
+        logger.info({ job: 'notifications.fanout', delivered }, 'room news delivered');
+      },
+      'exports.build': async (payload) => {
+        const { exportId } = payload as { exportId: string };
+        if (await buildExport(deps, exportId))
+          logger.info({ job: 'exports.build', exportId }, 'export ready');
+      },
+      'accounts.erase': async (payload) => {
+        const { userId, requestedAt } = payload as { userId: string; requestedAt: string };
+        if (await eraseAccount(deps, userId, requestedAt))
+          logger.info({ job: 'accounts.erase', userId }, 'account erased');
+      },
+      'rooms.end_if_empty': async (payload) => {
+        const { roomId } = payload as { roomId: string };
+        if (await endIfEmpty(deps, roomId))
+          logger.info({ job: 'rooms.end_if_empty', roomId }, 'empty room ended');
+      },
+    },
+    onFailure: ({ jobId, name, attempt, final, error }) =>
+      logger.warn({ jobId, job: name, attempt, final, err: error }, 'job failed'),
+  });
+
+  return {
+    queue,
+    async start(pollMs?: number) {
+      await queue.defineSchedule('retention.sweep', {
+        jobName: 'retention.sweep',
+        everySeconds: RETENTION_EVERY_SECONDS,
+      });
+      queue.start(pollMs);
+    },
+    stop: () => queue.stop(),
+  };
+}

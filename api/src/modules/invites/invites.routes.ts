@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../../http/app-env';
+import { clientPrefix } from '../../http/client';
+import { validate } from '../../http/validate';
+import { enforce } from '../../ratelimit/rate-limit';
+import { findUsableInvite } from './invites.service';
+
+export function invitesRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>().get(
+    '/:code',
+    describeRoute({ summary: 'Check an invite code before joining', tags: ['invites'] }),
+    validate('param', z.strictObject({ code: z.string().max(64) })),
+    async (c) => {
+      // Codes are guessable only by brute force; this keeps that out of reach.
+      await enforce(deps.database.db, {
+        key: `invite_check:ip:${clientPrefix(c, deps.config)}`,
+        windowSeconds: 3600,
+        now: deps.clock.now(),
+        limit: 100,
+        code: 'invite.rate_limited',
+      });
+      const { invite, inviter } = await findUsableInvite(deps, c.req.valid('param').code);
+      return c.json({ valid: true, expiresAt: invite.expiresAt.toISOString(), inviter }, 200);
+    },
+  );
+}

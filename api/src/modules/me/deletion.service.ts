@@ -1,0 +1,145 @@
+import { rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { enqueueJob, schema } from '@salon/db';
+import { erasureGraceMs } from '@salon/policies';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { and, asc, eq } from 'drizzle-orm';
+import type { AppDeps } from '../../http/app-env';
+import { AppError } from '../../http/errors';
+import { appendAudit } from '../audit/audit.service';
+import { verifyAssertion } from '../auth/passkeys.service';
+import { exportsDir } from '../rights/export.service';
+import { endRoom } from '../rooms/rooms.service';
+
+const { users, sessions, rooms, roomParticipants, roomEvents, clubMembers, clubs, dataExports } = schema;
+type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'crypto' | 'secrets' | 'livekit' | 'logger'>;
+
+export const deletionErrors = {
+  wrongPasskey: () =>
+    new AppError(403, 'deletion.wrong_passkey', 'Confirm with a passkey of the account you are deleting.'),
+  notPending: () => new AppError(409, 'deletion.not_pending', 'This account is not being deleted.'),
+};
+
+export function erasureAt(deletedAt: Date, graceMs = erasureGraceMs()) {
+  return new Date(deletedAt.getTime() + graceMs);
+}
+
+/**
+ * GDPR art. 17, first step: with a fresh passkey assertion, the account is deactivated at once —
+ * hidden, signed out everywhere, its live rooms ended — and erased after the grace period from
+ * policies/ (or at once). Signing in again during the grace period lets the member cancel.
+ */
+export async function requestDeletion(
+  deps: Deps,
+  userId: string,
+  input: { response: AuthenticationResponseJSON; immediate: boolean },
+) {
+  const now = deps.clock.now();
+  const when = input.immediate ? now : erasureAt(now);
+  const hosted = await deps.database.db.transaction(async (tx) => {
+    const user = await verifyAssertion(tx, deps, input.response);
+    if (user.id !== userId) throw deletionErrors.wrongPasskey();
+    await tx.update(users).set({ status: 'deactivated', deletedAt: now }).where(eq(users.id, userId));
+    await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await tx
+      .update(roomParticipants)
+      .set({ present: false, leftAt: now, handRaisedAt: null, invitedAt: null })
+      .where(and(eq(roomParticipants.userId, userId), eq(roomParticipants.present, true)));
+    await tx
+      .update(rooms)
+      .set({ status: 'ended', endedAt: now })
+      .where(and(eq(rooms.hostId, userId), eq(rooms.status, 'scheduled')));
+    await enqueueJob(
+      tx,
+      now,
+      'accounts.erase',
+      { userId, requestedAt: now.toISOString() },
+      { runAt: when, dedupeKey: `erase:${userId}:${now.toISOString()}` },
+    );
+    await appendAudit(tx, deps.crypto, now, {
+      action: 'account.deletion_requested',
+      actorId: userId,
+      subjectId: userId,
+      data: { erasureAt: when.toISOString() },
+    });
+    return tx
+      .select({ id: rooms.id })
+      .from(rooms)
+      .where(and(eq(rooms.hostId, userId), eq(rooms.status, 'live')));
+  });
+  for (const room of hosted) await endRoom(deps, room.id, null, 'host');
+  return { erasureAt: when.toISOString() };
+}
+
+export async function cancelDeletion(deps: Deps, userId: string) {
+  const now = deps.clock.now();
+  await deps.database.db.transaction(async (tx) => {
+    const restored = await tx
+      .update(users)
+      .set({ status: 'active', deletedAt: null })
+      .where(and(eq(users.id, userId), eq(users.status, 'deactivated')))
+      .returning({ id: users.id });
+    if (restored.length === 0) throw deletionErrors.notPending();
+    await appendAudit(tx, deps.crypto, now, {
+      action: 'account.deletion_cancelled',
+      actorId: userId,
+      subjectId: userId,
+    });
+  });
+}
+
+/**
+ * The eraser (job `accounts.erase`). Deletes or pseudonymises as policies/data-map.yaml says:
+ * rows that are the person's go with the account (foreign keys cascade), rows that belong to
+ * others too lose the link (a room's host, a club's creator, their place in room timelines).
+ * One transaction, so a crash leaves the account whole and the job's retry starts again. Idempotent:
+ * it does nothing for an account already gone, or one whose deletion was cancelled.
+ */
+export async function eraseAccount(deps: Deps, userId: string, requestedAt: string) {
+  const now = deps.clock.now();
+  const files: string[] = [];
+  const erased = await deps.database.db.transaction(async (tx) => {
+    const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+    if (!user || user.status !== 'deactivated' || !user.deletedAt) return false;
+    // A deletion that was cancelled and asked for again has a newer request: its own job will come.
+    if (user.deletedAt.toISOString() !== requestedAt) return false;
+    // A club always keeps an admin: the longest-standing member takes over; an empty club goes.
+    const adminOf = await tx
+      .select({ clubId: clubMembers.clubId })
+      .from(clubMembers)
+      .where(
+        and(eq(clubMembers.userId, userId), eq(clubMembers.role, 'admin'), eq(clubMembers.status, 'active')),
+      );
+    for (const { clubId } of adminOf) {
+      const others = await tx
+        .select({ userId: clubMembers.userId, role: clubMembers.role })
+        .from(clubMembers)
+        .where(and(eq(clubMembers.clubId, clubId), eq(clubMembers.status, 'active')))
+        .orderBy(asc(clubMembers.createdAt));
+      const rest = others.filter((m) => m.userId !== userId);
+      if (rest.some((m) => m.role === 'admin')) continue;
+      const heir = rest[0];
+      if (heir) {
+        await tx
+          .update(clubMembers)
+          .set({ role: 'admin' })
+          .where(and(eq(clubMembers.clubId, clubId), eq(clubMembers.userId, heir.userId)));
+      } else {
+        await tx.delete(clubs).where(eq(clubs.id, clubId));
+      }
+    }
+    await tx.update(roomEvents).set({ actorId: null }).where(eq(roomEvents.actorId, userId));
+    await tx.update(roomEvents).set({ subjectId: null }).where(eq(roomEvents.subjectId, userId));
+    const archives = await tx
+      .select({ file: dataExports.file })
+      .from(dataExports)
+      .where(eq(dataExports.userId, userId));
+    files.push(...archives.flatMap((a) => (a.file ? [a.file] : [])));
+    await tx.delete(users).where(eq(users.id, userId));
+    await appendAudit(tx, deps.crypto, now, { action: 'account.erased', subjectId: userId });
+    return true;
+  });
+  // Their keys went with the rows; the sealed files go too.
+  for (const file of files) await rm(join(exportsDir(deps), basename(file)), { force: true });
+  return erased;
+}

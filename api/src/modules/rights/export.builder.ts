@@ -1,0 +1,354 @@
+import { type Db, schema } from '@salon/db';
+import { loadDataMap } from '@salon/policies';
+import { asc, eq, or } from 'drizzle-orm';
+import type { AnyPgColumn, PgSelect } from 'drizzle-orm/pg-core';
+import { Zip, ZipDeflate } from 'fflate';
+
+const {
+  users,
+  passkeys,
+  sessions,
+  invites,
+  follows,
+  clubs,
+  clubMembers,
+  clubFollowers,
+  rooms,
+  roomParticipants,
+} = schema;
+const { roomEvents, roomReactions, notifications, recoveryRequests, auditEvents } = schema;
+
+const PAGE = 1000;
+const encoder = new TextEncoder();
+
+type Sink = (chunk: Uint8Array) => Promise<void>;
+type Query = (offset: number, limit: number) => Promise<unknown[]>;
+
+/** One file of the archive: what it holds (FR/EN, for the README), its tables, and its rows. */
+interface Area {
+  file: string;
+  en: string;
+  fr: string;
+  tables: string[];
+  rows: Query;
+}
+
+function areas(db: Db, userId: string): Area[] {
+  const paged =
+    <T extends PgSelect>(query: () => T) =>
+    (offset: number, limit: number) =>
+      query().limit(limit).offset(offset) as unknown as Promise<unknown[]>;
+  const mine = (column: Parameters<typeof eq>[0]) => eq(column, userId);
+  return [
+    {
+      file: 'profile.json',
+      en: 'Your account and public profile, and the time you stated you were 18 or over.',
+      fr: 'Votre compte et votre profil public, et la date à laquelle vous avez déclaré avoir 18 ans ou plus.',
+      tables: ['users'],
+      rows: paged(() =>
+        db
+          .select({
+            username: users.username,
+            displayName: users.displayName,
+            bio: users.bio,
+            interests: users.interests,
+            locale: users.locale,
+            status: users.status,
+            adultAttestedAt: users.adultAttestedAt,
+            notificationSettings: users.notificationSettings,
+            createdAt: users.createdAt,
+          })
+          .from(users)
+          .where(mine(users.id))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'passkeys.json',
+      en: 'Your passkeys (names and dates only; the keys themselves stay on your devices).',
+      fr: 'Vos clés d’accès (noms et dates seulement ; les clés restent sur vos appareils).',
+      tables: ['passkeys'],
+      rows: paged(() =>
+        db
+          .select({
+            name: passkeys.name,
+            backedUp: passkeys.backedUp,
+            createdAt: passkeys.createdAt,
+            lastUsedAt: passkeys.lastUsedAt,
+          })
+          .from(passkeys)
+          .where(mine(passkeys.userId))
+          .orderBy(asc(passkeys.createdAt))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'sessions.json',
+      en: 'The devices where you are signed in.',
+      fr: 'Les appareils sur lesquels vous êtes connecté·e.',
+      tables: ['sessions'],
+      rows: paged(() =>
+        db
+          .select({
+            device: sessions.label,
+            createdAt: sessions.createdAt,
+            lastSeenAt: sessions.lastSeenAt,
+            expiresAt: sessions.expiresAt,
+          })
+          .from(sessions)
+          .where(mine(sessions.userId))
+          .orderBy(asc(sessions.createdAt))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'invites.json',
+      en: 'The invites you created.',
+      fr: 'Les invitations que vous avez créées.',
+      tables: ['invites'],
+      rows: paged(() =>
+        db
+          .select({
+            code: invites.code,
+            createdAt: invites.createdAt,
+            expiresAt: invites.expiresAt,
+            usedAt: invites.usedAt,
+            revokedAt: invites.revokedAt,
+          })
+          .from(invites)
+          .where(mine(invites.inviterId))
+          .orderBy(asc(invites.createdAt))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'follows.json',
+      en: 'Who you follow and who follows you (@usernames).',
+      fr: 'Les personnes que vous suivez et celles qui vous suivent (@pseudos).',
+      tables: ['follows'],
+      rows: async (offset, limit) => {
+        const side = (mineColumn: AnyPgColumn, otherColumn: AnyPgColumn) =>
+          db
+            .select({ username: users.username, since: follows.createdAt })
+            .from(follows)
+            .innerJoin(users, eq(users.id, otherColumn))
+            .where(mine(mineColumn))
+            .orderBy(asc(follows.createdAt))
+            .limit(limit)
+            .offset(offset);
+        const following = await side(follows.followerId, follows.followeeId);
+        const followers = await side(follows.followeeId, follows.followerId);
+        return [
+          ...following.map((f) => ({ direction: 'you follow', ...f })),
+          ...followers.map((f) => ({ direction: 'follows you', ...f })),
+        ];
+      },
+    },
+    {
+      file: 'clubs.json',
+      en: 'Your club memberships, requests and invitations, and the clubs you follow.',
+      fr: 'Vos clubs (membre, demandes, invitations) et les clubs que vous suivez.',
+      tables: ['club_members', 'club_followers', 'clubs'],
+      rows: async (offset, limit) => {
+        const memberships = await db
+          .select({
+            club: clubs.slug,
+            name: clubs.name,
+            role: clubMembers.role,
+            status: clubMembers.status,
+            since: clubMembers.createdAt,
+          })
+          .from(clubMembers)
+          .innerJoin(clubs, eq(clubs.id, clubMembers.clubId))
+          .where(mine(clubMembers.userId))
+          .orderBy(asc(clubMembers.createdAt))
+          .limit(limit)
+          .offset(offset);
+        const followed =
+          offset === 0
+            ? await db
+                .select({ club: clubs.slug, name: clubs.name, since: clubFollowers.createdAt })
+                .from(clubFollowers)
+                .innerJoin(clubs, eq(clubs.id, clubFollowers.clubId))
+                .where(mine(clubFollowers.userId))
+            : [];
+        return [
+          ...memberships.map((m) => ({ kind: 'membership', ...m })),
+          ...followed.map((f) => ({ kind: 'follow', ...f })),
+        ];
+      },
+    },
+    {
+      file: 'rooms.json',
+      en: 'Rooms you hosted or joined, kept 30 days after each room ended.',
+      fr: 'Les salons que vous avez animés ou rejoints, conservés 30 jours après leur fin.',
+      tables: ['rooms', 'room_participants', 'room_invites', 'room_removals'],
+      rows: paged(() =>
+        db
+          .select({
+            room: rooms.id,
+            topic: rooms.topic,
+            mode: rooms.mode,
+            hostedByYou: eq(rooms.hostId, userId),
+            role: roomParticipants.role,
+            joinedAt: roomParticipants.joinedAt,
+            leftAt: roomParticipants.leftAt,
+            startedAt: rooms.startedAt,
+            endedAt: rooms.endedAt,
+          })
+          .from(roomParticipants)
+          .innerJoin(rooms, eq(rooms.id, roomParticipants.roomId))
+          .where(mine(roomParticipants.userId))
+          .orderBy(asc(roomParticipants.joinedAt))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'stage-events.json',
+      en: 'What happened to you or by you in rooms: stage invitations, moves, hands, removals.',
+      fr: 'Ce qui vous concerne dans les salons : invitations à parler, passages sur scène, mains levées, exclusions.',
+      tables: ['room_events'],
+      rows: paged(() =>
+        db
+          .select({
+            room: roomEvents.roomId,
+            at: roomEvents.at,
+            type: roomEvents.type,
+            byYou: eq(roomEvents.actorId, userId),
+          })
+          .from(roomEvents)
+          .where(or(mine(roomEvents.actorId), mine(roomEvents.subjectId)))
+          .orderBy(asc(roomEvents.id))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'reactions.json',
+      en: 'Your reactions in rooms.',
+      fr: 'Vos réactions dans les salons.',
+      tables: ['room_reactions'],
+      rows: paged(() =>
+        db
+          .select({ room: roomReactions.roomId, emoji: roomReactions.emoji, at: roomReactions.at })
+          .from(roomReactions)
+          .where(mine(roomReactions.userId))
+          .orderBy(asc(roomReactions.id))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'notifications.json',
+      en: 'Your notifications of the last 30 days.',
+      fr: 'Vos notifications des 30 derniers jours.',
+      tables: ['notifications'],
+      rows: paged(() =>
+        db
+          .select({
+            type: notifications.type,
+            data: notifications.data,
+            createdAt: notifications.createdAt,
+            readAt: notifications.readAt,
+          })
+          .from(notifications)
+          .where(mine(notifications.userId))
+          .orderBy(asc(notifications.createdAt))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'security.json',
+      en: 'Account recoveries and the security and privacy events recorded about your account (audit log).',
+      fr: 'Les récupérations de compte et les événements de sécurité et de confidentialité enregistrés sur votre compte (journal d’audit).',
+      tables: ['recovery_requests', 'audit_events'],
+      rows: async (offset, limit) => {
+        const recoveries =
+          offset === 0
+            ? await db
+                .select({
+                  requestedAt: recoveryRequests.createdAt,
+                  availableAt: recoveryRequests.availableAt,
+                  completedAt: recoveryRequests.completedAt,
+                  cancelledAt: recoveryRequests.cancelledAt,
+                })
+                .from(recoveryRequests)
+                .where(mine(recoveryRequests.userId))
+            : [];
+        const events = await db
+          .select({ at: auditEvents.at, action: auditEvents.action })
+          .from(auditEvents)
+          .where(or(mine(auditEvents.actorId), mine(auditEvents.subjectId)))
+          .orderBy(asc(auditEvents.id))
+          .limit(limit)
+          .offset(offset);
+        return [
+          ...recoveries.map((r) => ({ kind: 'recovery', ...r })),
+          ...events.map((e) => ({ kind: 'audit', ...e })),
+        ];
+      },
+    },
+  ];
+}
+
+/**
+ * Writes the whole export as a ZIP into `sink`, area by area and page by page: memory stays flat
+ * whatever the size of the account. Other people appear by @username only.
+ */
+export async function writeExportZip(db: Db, userId: string, now: Date, sink: Sink) {
+  let queue = Promise.resolve();
+  let failure: unknown;
+  const zip = new Zip((error, data) => {
+    if (error) failure = error;
+    else queue = queue.then(() => sink(data));
+  });
+  const entry = (name: string) => {
+    const file = new ZipDeflate(name, { level: 6 });
+    zip.add(file);
+    return file;
+  };
+  const list = areas(db, userId);
+  for (const area of list) {
+    const file = entry(area.file);
+    file.push(encoder.encode('[\n'));
+    for (let offset = 0, first = true; ; offset += PAGE) {
+      const rows = await area.rows(offset, PAGE);
+      for (const row of rows) {
+        file.push(encoder.encode(`${first ? '' : ',\n'}${JSON.stringify(row)}`));
+        first = false;
+      }
+      await queue; // let the sink drain before reading the next page
+      if (failure) throw failure;
+      if (rows.length < PAGE) break;
+    }
+    file.push(encoder.encode('\n]\n'), true);
+  }
+  const readme = entry('README.txt');
+  readme.push(encoder.encode(readmeText(list, now)), true);
+  zip.end();
+  await queue;
+  if (failure) throw failure;
+}
+
+function readmeText(list: Area[], now: Date) {
+  const map = loadDataMap();
+  const retention = (tables: string[]) =>
+    tables.map((t) => `${t}: ${map.tables[t]?.retention.trigger ?? '—'}`).join('; ');
+  const en = list.map((a) => `- ${a.file}: ${a.en}\n  Kept: ${retention(a.tables)}`).join('\n');
+  const fr = list
+    .map((a) => `- ${a.file} : ${a.fr}\n  Conservation (en anglais) : ${retention(a.tables)}`)
+    .join('\n');
+  return `Salon — your data / vos données (${now.toISOString()})
+
+ENGLISH
+This archive holds the personal data Salon keeps about you (GDPR art. 15 and 20), one JSON file
+per area. Times are UTC (ISO 8601). Your phone number is not in it: Salon never stored it, only a
+keyed hash that is useless without a secret key. Your passkeys' private keys never left your devices.
+${en}
+
+FRANÇAIS
+Cette archive contient les données personnelles que Salon conserve à votre sujet (RGPD art. 15
+et 20), un fichier JSON par domaine. Les heures sont en UTC (ISO 8601). Votre numéro de téléphone
+n’y figure pas : Salon ne l’a jamais conservé, seulement une empreinte calculée avec une clé secrète.
+Les clés privées de vos clés d’accès n’ont jamais quitté vos appareils.
+${fr}
+`;
+}

@@ -1,0 +1,149 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { schema } from '@salon/db';
+import { unzipSync } from 'fflate';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJobs } from '../../jobs';
+import { sweepRetention } from '../../jobs/retention';
+import { createTestApp } from '../../testing';
+import { testClient } from '../../testing/client';
+import { exportForOperator } from './export.service';
+
+let t: Awaited<ReturnType<typeof createTestApp>>;
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'salon-export-'));
+  t = await createTestApp({ DATA_DIR: dataDir });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const DAY = 86_400_000;
+const decoder = new TextDecoder();
+
+async function twoMembers() {
+  const alice = testClient(t);
+  const { userId } = await alice.signUp({
+    phone: '0611111111',
+    username: 'alice',
+    displayName: 'Alice Durand',
+  });
+  const bob = testClient(t, { ip: '192.0.2.2' });
+  await bob.signUp({ phone: '0622222222', username: 'bob', displayName: 'Bob Lefèvre' });
+  await bob.put('/v1/users/alice/follow');
+  await alice.put('/v1/users/bob/follow');
+  await alice.patch('/v1/me', { bio: 'Vélo et podcasts' });
+  await alice.post('/v1/me/invites');
+  const { body: room } = await alice.post('/v1/rooms', { topic: 'Chez Alice', mode: 'open' });
+  await alice.post(`/v1/rooms/${room.id}/join`);
+  await alice.post(`/v1/rooms/${room.id}/reactions`, { emoji: '🔥' });
+  return { alice, bob, userId };
+}
+
+function unzip(bytes: Uint8Array) {
+  const files = unzipSync(bytes);
+  const json = (name: string) => JSON.parse(decoder.decode(files[name])) as Record<string, unknown>[];
+  return { names: Object.keys(files), json, text: (name: string) => decoder.decode(files[name]) };
+}
+
+describe('data export (GDPR art. 15 and 20)', () => {
+  it('builds an encrypted archive in the background, tells the member, and lets only them download it', async () => {
+    const { alice, bob } = await twoMembers();
+    const requested = await alice.post('/v1/me/export');
+    expect(requested.status).toBe(202);
+    const { exportId } = requested.body;
+    expect((await alice.post('/v1/me/export')).body.error).toMatchObject({
+      code: 'export.too_soon',
+      details: [{ retryAfterSeconds: 86_400 }],
+    });
+    expect((await alice.get(`/v1/me/exports/${exportId}`)).body.status).toBe('pending');
+    await createJobs(t).queue.runDue();
+    const status = await alice.get(`/v1/me/exports/${exportId}`);
+    expect(status.body).toMatchObject({ status: 'ready', expiresAt: '2026-11-28T12:00:00.000Z' });
+    const types = (await alice.get('/v1/notifications')).body.notifications.map(
+      (n: { type: string }) => n.type,
+    );
+    expect(types).toContain('export.ready');
+
+    // At rest, the archive is sealed: nothing of it reads in clear.
+    const [sealed] = readdirSync(join(dataDir, 'exports'));
+    expect(readFileSync(join(dataDir, 'exports', sealed ?? '')).includes('alice')).toBe(false);
+
+    expect((await bob.raw(`/v1/me/exports/${exportId}/download`)).status).toBe(404);
+    const download = await alice.raw(`/v1/me/exports/${exportId}/download`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/zip');
+    expect(download.headers.get('content-disposition')).toBe(
+      'attachment; filename="salon-export-2026-11-21.zip"',
+    );
+    expect(download.headers.get('cache-control')).toBe('no-store');
+    const archive = unzip(new Uint8Array(await download.arrayBuffer()));
+    expect(archive.names.sort()).toEqual([
+      'README.txt',
+      'clubs.json',
+      'follows.json',
+      'invites.json',
+      'notifications.json',
+      'passkeys.json',
+      'profile.json',
+      'reactions.json',
+      'rooms.json',
+      'security.json',
+      'sessions.json',
+      'stage-events.json',
+    ]);
+    expect(archive.json('profile.json')[0]).toMatchObject({ username: 'alice', bio: 'Vélo et podcasts' });
+    expect(
+      archive
+        .json('follows.json')
+        .map((f) => [f.direction, f.username])
+        .sort(),
+    ).toEqual([
+      ['follows you', 'bob'],
+      ['you follow', 'bob'],
+    ]);
+    expect(archive.json('rooms.json')[0]).toMatchObject({
+      topic: 'Chez Alice',
+      hostedByYou: true,
+      role: 'moderator',
+    });
+    expect(archive.json('reactions.json')[0]).toMatchObject({ emoji: '🔥' });
+    expect(archive.json('passkeys.json')[0]).not.toHaveProperty('publicKey');
+    const everything = archive.names.map((n) => archive.text(n)).join('\n');
+    expect(everything).not.toMatch(/phone_?hash|publicKey|tokenHash|611111111/i);
+    expect(archive.text('README.txt')).toContain('ENGLISH');
+    expect(archive.text('README.txt')).toContain('FRANÇAIS');
+  });
+
+  it('destroys the archive and its key after 7 days', async () => {
+    const { alice } = await twoMembers();
+    const { exportId } = (await alice.post('/v1/me/export')).body;
+    await createJobs(t).queue.runDue();
+    expect(readdirSync(join(dataDir, 'exports'))).toHaveLength(1);
+    t.clock.advance(7 * DAY + 1);
+    expect(await sweepRetention(t, t.clock.now())).toMatchObject({ data_exports: 1 });
+    expect(readdirSync(join(dataDir, 'exports'))).toHaveLength(0);
+    await alice.logIn();
+    expect((await alice.raw(`/v1/me/exports/${exportId}/download`)).status).toBe(404);
+    expect((await alice.post('/v1/me/export')).status).toBe(202); // and a new one may be asked for
+  });
+
+  it('streams large accounts page by page', async () => {
+    const { alice, userId } = await twoMembers();
+    const many = Array.from({ length: 2500 }, (_, i) => ({
+      userId,
+      type: 'follow.new' as const,
+      dedupeKey: `bulk:${i}`,
+      createdAt: new Date(Date.parse('2026-11-20T00:00:00Z') + i * 1000),
+    }));
+    await t.database.db.insert(schema.notifications).values(many);
+    const file = join(dataDir, 'operator.zip');
+    const result = await exportForOperator(t, '@alice', file);
+    expect(result.username).toBe('alice');
+    const archive = unzip(new Uint8Array(readFileSync(file)));
+    expect(archive.json('notifications.json')).toHaveLength(2501);
+    expect(alice).toBeDefined();
+  });
+});

@@ -1,0 +1,141 @@
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import { z } from 'zod';
+import type { AppDeps, AppEnv } from '../../http/app-env';
+import { sse } from '../../http/sse';
+import { validate } from '../../http/validate';
+import { requireAuth } from '../auth/sessions';
+import { hallway } from './hallway.service';
+import { createRoomBody, reactionBody, roomInviteBody, stageBody, updateRoomBody } from './rooms.schemas';
+import {
+  createRoom,
+  endRoom,
+  inviteToRoom,
+  roomSummary,
+  startRoom,
+  updateRoom,
+  visibleRoom,
+} from './rooms.service';
+import { joinRoom, leaveRoom, react, setHand, stageAction } from './stage.service';
+import type { RoomHub } from './stream';
+
+const doc = (summary: string) => describeRoute({ summary, tags: ['rooms'] });
+const roomParam = z.strictObject({ id: z.uuid() });
+
+export function roomsRoutes(deps: AppDeps, hub: RoomHub) {
+  const summary = async (roomId: string, userId: string) =>
+    roomSummary(deps, await visibleRoom(deps.database.db, roomId, userId), userId);
+
+  return new Hono<AppEnv>()
+    .get(
+      '/hallway',
+      doc('Live and upcoming rooms for me'),
+      validate('query', z.strictObject({ cursor: z.coerce.number().int().min(0).max(10_000).default(0) })),
+      async (c) => c.json(await hallway(deps, requireAuth(c).userId, c.req.valid('query').cursor), 200),
+    )
+    .post('/rooms', doc('Open or schedule a room'), validate('json', createRoomBody), async (c) => {
+      const { userId } = requireAuth(c);
+      const room = await createRoom(deps, userId, c.req.valid('json'));
+      return c.json(await summary(room.id, userId), 201);
+    })
+    .get('/rooms/:id', doc('A room'), validate('param', roomParam), async (c) =>
+      c.json(await summary(c.req.valid('param').id, requireAuth(c).userId), 200),
+    )
+    .patch(
+      '/rooms/:id',
+      doc('Change topic or mode (moderators)'),
+      validate('param', roomParam),
+      validate('json', updateRoomBody),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        await updateRoom(deps, id, userId, c.req.valid('json'));
+        return c.json(await summary(id, userId), 200);
+      },
+    )
+    .post(
+      '/rooms/:id/start',
+      doc('Open a scheduled room (host)'),
+      validate('param', roomParam),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        await startRoom(deps, id, userId);
+        return c.json(await summary(id, userId), 200);
+      },
+    )
+    .post(
+      '/rooms/:id/join',
+      doc('Enter a room: returns a LiveKit token for my role'),
+      validate('param', roomParam),
+      async (c) => c.json(await joinRoom(deps, c.req.valid('param').id, requireAuth(c).userId), 200),
+    )
+    .post('/rooms/:id/leave', doc('Leave quietly'), validate('param', roomParam), async (c) => {
+      await leaveRoom(deps, c.req.valid('param').id, requireAuth(c).userId);
+      return c.body(null, 204);
+    })
+    .put('/rooms/:id/hand', doc('Raise my hand'), validate('param', roomParam), async (c) => {
+      await setHand(deps, c.req.valid('param').id, requireAuth(c).userId, true);
+      return c.body(null, 204);
+    })
+    .delete('/rooms/:id/hand', doc('Lower my hand'), validate('param', roomParam), async (c) => {
+      await setHand(deps, c.req.valid('param').id, requireAuth(c).userId, false);
+      return c.body(null, 204);
+    })
+    .post(
+      '/rooms/:id/stage/:userId',
+      doc('Stage change: invite, accept, decline, audience, mute, remove, moderator, speaker'),
+      validate('param', z.strictObject({ id: z.uuid(), userId: z.uuid() })),
+      validate('json', stageBody),
+      async (c) => {
+        const { id, userId: target } = c.req.valid('param');
+        await stageAction(deps, id, requireAuth(c).userId, target, c.req.valid('json').action);
+        return c.body(null, 204);
+      },
+    )
+    .post(
+      '/rooms/:id/invites',
+      doc('Let someone into a closed room'),
+      validate('param', roomParam),
+      validate('json', roomInviteBody),
+      async (c) => {
+        await inviteToRoom(
+          deps,
+          c.req.valid('param').id,
+          requireAuth(c).userId,
+          c.req.valid('json').username,
+        );
+        return c.body(null, 204);
+      },
+    )
+    .post(
+      '/rooms/:id/reactions',
+      doc('React'),
+      validate('param', roomParam),
+      validate('json', reactionBody),
+      async (c) => {
+        await react(deps, c.req.valid('param').id, requireAuth(c).userId, c.req.valid('json').emoji);
+        return c.body(null, 204);
+      },
+    )
+    .post(
+      '/rooms/:id/end',
+      doc('End the room for everyone (moderators)'),
+      validate('param', roomParam),
+      async (c) => {
+        await endRoom(deps, c.req.valid('param').id, requireAuth(c).userId, 'moderator');
+        return c.body(null, 204);
+      },
+    )
+    .get(
+      '/rooms/:id/events',
+      doc('Live room stream (Server-Sent Events)'),
+      validate('param', roomParam),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        await visibleRoom(deps.database.db, id, userId);
+        return sse(c, (send, close) => hub.subscribe(id, userId, send, close, c.req.header('last-event-id')));
+      },
+    );
+}

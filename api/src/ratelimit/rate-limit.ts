@@ -1,0 +1,51 @@
+import type { Db } from '@salon/db';
+import { schema } from '@salon/db';
+import { and, eq, sql } from 'drizzle-orm';
+
+import { errors } from '../http/errors';
+
+const { rateLimits } = schema;
+
+export interface Window {
+  key: string;
+  windowSeconds: number;
+  now: Date;
+}
+
+function windowStart({ windowSeconds, now }: Window) {
+  const ms = windowSeconds * 1000;
+  return new Date(Math.floor(now.getTime() / ms) * ms);
+}
+
+/** Counts one more event in the current fixed window and returns the new count. */
+export async function hit(db: Db, window: Window): Promise<{ count: number; retryAfterSeconds: number }> {
+  const start = windowStart(window);
+  const end = new Date(start.getTime() + window.windowSeconds * 1000);
+  const [row] = await db
+    .insert(rateLimits)
+    .values({ key: window.key, windowStart: start, count: 1, lastAt: window.now, expiresAt: end })
+    .onConflictDoUpdate({
+      target: [rateLimits.key, rateLimits.windowStart],
+      set: { count: sql`${rateLimits.count} + 1`, lastAt: window.now },
+    })
+    .returning({ count: rateLimits.count });
+  return {
+    count: row?.count ?? 1,
+    retryAfterSeconds: Math.ceil((end.getTime() - window.now.getTime()) / 1000),
+  };
+}
+
+/** The current window's count and last event, without counting anything. */
+export async function peek(db: Db, window: Window): Promise<{ count: number; lastAt: Date | undefined }> {
+  const [row] = await db
+    .select({ count: rateLimits.count, lastAt: rateLimits.lastAt })
+    .from(rateLimits)
+    .where(and(eq(rateLimits.key, window.key), eq(rateLimits.windowStart, windowStart(window))));
+  return { count: row?.count ?? 0, lastAt: row?.lastAt };
+}
+
+/** Counts one event and refuses it with a 429 (`code`) once the window holds more than `limit`. */
+export async function enforce(db: Db, window: Window & { limit: number; code: string }) {
+  const { count, retryAfterSeconds } = await hit(db, window);
+  if (count > window.limit) throw errors.rateLimited(window.code, retryAfterSeconds);
+}

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { systemClock } from '@salon/db';
+import { createApp } from './app';
+import { boot, describeDatabase } from './boot';
+import { crypto } from './crypto';
+import { ConfigError } from './env';
+import { createJobs } from './jobs';
+import { createLiveKit } from './livekit/livekit';
+import { createSmsProvider } from './modules/phone/sms';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** Requests the API answers; everything else goes to the web app, so both share one origin. */
+const API_PATH = /^\/(v1(\/|$|\?)|healthz(\?|$))/;
+
+async function main() {
+  const { config, secrets, logger, database } = await boot({ needSecrets: true });
+  if (!secrets) throw new Error('secrets are required to serve');
+  await database.migrate();
+  logger.info({ database: database.driver }, 'migrations applied');
+
+  const deps = {
+    database,
+    config,
+    secrets,
+    logger,
+    clock: systemClock,
+    crypto: await crypto(),
+    sms: createSmsProvider(config, secrets, () => systemClock.now()),
+    livekit: createLiveKit({ config, secrets, logger }),
+  };
+  const app = createApp(deps);
+  const api = getRequestListener(app.fetch);
+  const web = config.serveWeb
+    ? await loadWeb(config.webBuildDir, `http://127.0.0.1:${config.port}`, config.publicUrl.origin)
+    : undefined;
+
+  const server = createServer((req, res) => {
+    if (!web || API_PATH.test(req.url ?? '/')) return api(req, res);
+    web(req, res, () => api(req, res));
+  });
+  const jobs = config.runJobs ? createJobs(deps) : undefined;
+  await jobs?.start();
+
+  server.listen(config.port, config.host, () => {
+    logger.info(
+      { port: config.port, host: config.host, web: Boolean(web), jobs: Boolean(jobs) },
+      'listening',
+    );
+    console.log(
+      `\n  Salon is running at ${config.publicUrl.origin}  (${describeDatabase(config, database)})\n`,
+    );
+  });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    server.closeIdleConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await jobs?.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * The SvelteKit (adapter-node) build. It reaches the API back through API_ORIGIN for SSR fetches,
+ * and needs ORIGIN to know the public origin (its CSRF check on form posts compares against it).
+ */
+async function loadWeb(buildDir: string, apiOrigin: string, publicOrigin: string): Promise<NodeHandler> {
+  const handlerFile = join(buildDir, 'handler.js');
+  if (!existsSync(handlerFile)) {
+    throw new ConfigError([
+      `SERVE_WEB is on but ${handlerFile} is missing: run \`npm run build\` (npm start does it).`,
+    ]);
+  }
+  process.env.API_ORIGIN ??= apiOrigin;
+  process.env.ORIGIN ??= publicOrigin;
+  const module = (await import(pathToFileURL(handlerFile).href)) as { handler: NodeHandler };
+  return module.handler;
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || (error instanceof Error && error.name === 'DatabaseInUseError')) {
+    console.error(`\nSalon cannot start.\n${error.message}\n`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,7 @@
+export * from './auth';
+export * from './clubs';
+export * from './exports';
+export * from './jobs';
+export * from './notifications';
+export * from './rooms';
+export * from './users';

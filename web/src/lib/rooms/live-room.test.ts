@@ -1,0 +1,195 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compileModule } from 'svelte/compiler';
+import ts from 'typescript';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LiveRoom as LiveRoomType } from './live-room.svelte';
+import type { RosterEntry, StreamRoom } from './types';
+
+/**
+ * The store is a runes module (`*.svelte.ts`). Unit tests run without the Svelte plugin, so it is
+ * compiled here exactly as the app's build compiles it (TypeScript stripped, then Svelte's
+ * compileModule for the browser) and imported from a temporary file.
+ */
+async function loadStore(): Promise<{ LiveRoom: typeof LiveRoomType; REACTION_SHOW_MS: number }> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const source = readFileSync(join(here, 'live-room.svelte.ts'), 'utf8');
+  const js = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  }).outputText;
+  let code = compileModule(js, { filename: 'live-room.svelte.js', generate: 'client' }).js.code;
+  const require = createRequire(import.meta.url);
+  code = code.replace(
+    /from '(svelte\/[^']+)'/g,
+    (_, id: string) => `from '${pathToFileURL(require.resolve(id)).href}'`,
+  );
+  code = code.replace(
+    /from '\.\/([^']+)'/g,
+    (_, id: string) => `from '${pathToFileURL(join(here, `${id}.ts`)).href}'`,
+  );
+  const file = join(mkdtempSync(join(tmpdir(), 'salon-runes-')), 'live-room.svelte.js');
+  writeFileSync(file, code);
+  return import(/* @vite-ignore */ pathToFileURL(file).href);
+}
+
+let LiveRoom: typeof LiveRoomType;
+let SHOW_MS: number;
+
+beforeAll(async () => {
+  ({ LiveRoom, REACTION_SHOW_MS: SHOW_MS } = await loadStore());
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const room: StreamRoom = {
+  id: 'r1',
+  topic: 'Le vélo en ville',
+  mode: 'open',
+  status: 'live',
+  recording: false,
+};
+
+function person(patch: Partial<RosterEntry> & { userId: string }): RosterEntry {
+  return {
+    username: patch.userId,
+    displayName: `Person ${patch.userId}`,
+    isNew: false,
+    role: 'listener',
+    band: 'audience',
+    joinedAt: '2026-11-21T12:00:00.000Z',
+    stageSince: null,
+    handRaised: false,
+    invitedToSpeak: false,
+    ...patch,
+  };
+}
+
+const host = person({ userId: 'host', role: 'moderator', band: 'stage', stageSince: '2026-11-21T12:00:00Z' });
+const me = person({ userId: 'me' });
+
+describe('LiveRoom', () => {
+  it('knows nothing until the snapshot, then everything in it', () => {
+    const live = new LiveRoom('me');
+    expect(live.ready).toBe(false);
+    expect(live.you).toBeNull();
+    const changes = live.apply({ type: 'snapshot', data: { room, roster: [host, me], you: me } });
+    expect(changes).toEqual([]);
+    expect(live.ready).toBe(true);
+    expect(live.room?.topic).toBe('Le vélo en ville');
+    expect(live.count).toBe(2);
+    expect(live.you?.userId).toBe('me');
+    expect(live.bands.stage.map((e) => e.userId)).toEqual(['host']);
+    expect(live.bands.audience.map((e) => e.userId)).toEqual(['me']);
+    expect(live.isModerator).toBe(false);
+    expect(live.onStage).toBe(false);
+  });
+
+  it('applies upserts and removals, and says what changed for the viewer', () => {
+    const live = new LiveRoom('me');
+    live.apply({ type: 'snapshot', data: { room, roster: [host, me], you: me } });
+
+    expect(
+      live.apply({ type: 'roster', data: { upserts: [{ ...me, handRaised: true }], removals: [] } }),
+    ).toEqual([]);
+    expect(live.you?.handRaised).toBe(true);
+
+    const invited = { ...me, handRaised: false, invitedToSpeak: true };
+    expect(live.apply({ type: 'roster', data: { upserts: [invited], removals: [] } })).toEqual([
+      { kind: 'invited' },
+    ]);
+
+    const speaker = {
+      ...me,
+      role: 'speaker' as const,
+      band: 'stage' as const,
+      stageSince: '2026-11-21T12:05:00Z',
+    };
+    expect(live.apply({ type: 'roster', data: { upserts: [speaker], removals: [] } })).toEqual([
+      { kind: 'on_stage' },
+    ]);
+    expect(live.onStage).toBe(true);
+    expect(live.bands.stage.map((e) => e.userId)).toEqual(['host', 'me']);
+
+    const guest = person({ userId: 'guest' });
+    live.apply({ type: 'roster', data: { upserts: [guest], removals: [] } });
+    expect(live.count).toBe(3);
+    live.apply({ type: 'roster', data: { upserts: [], removals: ['guest'] } });
+    expect(live.count).toBe(2);
+
+    expect(live.apply({ type: 'roster', data: { upserts: [], removals: ['me'] } })).toEqual([
+      { kind: 'gone' },
+    ]);
+    expect(live.you).toBeNull();
+  });
+
+  it('starts afresh on a new snapshot (becoming a moderator) without replaying old hands', () => {
+    const live = new LiveRoom('me');
+    const speaker = { ...me, role: 'speaker' as const, band: 'stage' as const };
+    const raised = person({ userId: 'b', handRaised: true });
+    live.apply({
+      type: 'snapshot',
+      data: { room, roster: [host, speaker, person({ userId: 'b' })], you: speaker },
+    });
+    const moderator = { ...speaker, role: 'moderator' as const };
+    expect(
+      live.apply({ type: 'snapshot', data: { room, roster: [host, moderator, raised], you: moderator } }),
+    ).toEqual([{ kind: 'now_moderator' }]);
+    expect(live.isModerator).toBe(true);
+    expect(live.hands.map((e) => e.userId)).toEqual(['b']);
+  });
+
+  it('follows topic and mode changes, and the end of the room', () => {
+    const live = new LiveRoom('me');
+    live.apply({ type: 'snapshot', data: { room, roster: [host, me], you: me } });
+    expect(
+      live.apply({
+        type: 'room',
+        data: { topic: 'La ville à vélo', mode: 'closed', status: 'live', recording: true },
+      }),
+    ).toEqual([
+      { kind: 'topic', topic: 'La ville à vélo' },
+      { kind: 'mode', mode: 'closed' },
+    ]);
+    expect(live.room).toEqual({
+      id: 'r1',
+      topic: 'La ville à vélo',
+      mode: 'closed',
+      status: 'live',
+      recording: true,
+    });
+    expect(live.apply({ type: 'ended' })).toEqual([{ kind: 'ended' }]);
+    expect(live.ended).toBe(true);
+    expect(live.room?.status).toBe('ended');
+    // The stream says it once more as it closes: not news twice.
+    expect(live.apply({ type: 'ended' })).toEqual([]);
+  });
+
+  it('shows received reactions for a few seconds, adding up bursts', () => {
+    vi.useFakeTimers();
+    const live = new LiveRoom('me');
+    live.apply({ type: 'snapshot', data: { room, roster: [host, me], you: me } });
+    live.apply({ type: 'reactions', data: { counts: { '👏': 2, '🔥': 1, '🦄': 9 } } });
+    expect(live.reactions).toEqual({ '👏': 2, '🔥': 1 });
+    vi.advanceTimersByTime(SHOW_MS / 2);
+    live.apply({ type: 'reactions', data: { counts: { '👏': 1 } } });
+    expect(live.reactions).toEqual({ '👏': 3, '🔥': 1 });
+    vi.advanceTimersByTime(SHOW_MS / 2);
+    expect(live.reactions).toEqual({ '👏': 1 });
+    vi.advanceTimersByTime(SHOW_MS);
+    expect(live.reactions).toEqual({});
+  });
+
+  it('stops its timers when destroyed', () => {
+    vi.useFakeTimers();
+    const live = new LiveRoom('me');
+    live.apply({ type: 'reactions', data: { counts: { '👏': 1 } } });
+    live.destroy();
+    vi.advanceTimersByTime(SHOW_MS * 2);
+    expect(live.reactions).toEqual({ '👏': 1 });
+  });
+});

@@ -1,0 +1,51 @@
+import { createApiClient } from './api';
+
+/** `depends()` key of the home page load, so "Try again" can re-run just that check. */
+export const SERVICE_STATUS_DEPENDENCY = 'salon:service-status';
+
+export interface ServiceMeta {
+  version: string;
+  inviteOnly: boolean;
+  audioConfigured: boolean;
+}
+
+export type ServiceStatus =
+  | { state: 'up'; meta: ServiceMeta | null }
+  | { state: 'degraded'; meta: ServiceMeta | null }
+  | { state: 'unreachable' };
+
+/** Long enough for a cold start, short enough that server rendering never hangs on a dead API. */
+const CHECK_TIMEOUT_MS = 4000;
+
+/**
+ * Asks the API whether it is up (`/healthz`) and for its public facts (`/v1/meta`).
+ * Never throws: an unreachable API is a state the page shows, not a crash.
+ */
+export async function checkService(
+  fetchImpl: typeof fetch,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<ServiceStatus> {
+  const api = createApiClient(fetchImpl);
+  const init = { signal: AbortSignal.timeout(timeoutMs) };
+
+  const health = api.healthz.$get(undefined, { init }).then(
+    (response) => {
+      if (response.status === 200) return 'up' as const;
+      if (response.status === 503) return 'degraded' as const;
+      return 'unreachable' as const;
+    },
+    () => 'unreachable' as const,
+  );
+  const meta = api.v1.meta.$get(undefined, { init }).then(
+    async (response): Promise<ServiceMeta | null> => {
+      if (!response.ok) return null;
+      const body = await response.json();
+      return { version: body.version, inviteOnly: body.inviteOnly, audioConfigured: body.audio.configured };
+    },
+    () => null,
+  );
+
+  const [state, facts] = await Promise.all([health, meta.catch(() => null)]);
+  if (state === 'unreachable') return { state };
+  return { state, meta: facts };
+}

@@ -1,0 +1,20 @@
+import { redirect } from '@sveltejs/kit';
+import { callApi, createApiClient } from '$lib/api';
+import { loginPath } from '$lib/session';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ parent, url, fetch }) => {
+  const { me } = await parent();
+  if (!me) redirect(307, loginPath(url.pathname));
+
+  const api = createApiClient(fetch);
+  const [meta, clubs] = await Promise.all([callApi(api.v1.meta.$get()), callApi(api.v1.clubs.$get())]);
+  return {
+    interests: meta.ok ? meta.data.interests : [],
+    // Club rooms are offered only to the admins and leaders of a club; if clubs cannot be
+    // listed, the other modes still work.
+    hostableClubs: clubs.ok
+      ? clubs.data.member.filter((club) => club.role === 'admin' || club.role === 'leader')
+      : [],
+  };
+};
