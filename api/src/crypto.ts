@@ -19,6 +19,26 @@ export async function crypto() {
       sodium.to_base64(sodium.crypto_generichash(32, data, key), b64url),
     /** Unkeyed BLAKE2b-256, for high-entropy tokens whose hash only has to be one-way. */
     hash: (data: string) => sodium.to_base64(sodium.crypto_generichash(32, data, null), b64url),
+    /** Unkeyed BLAKE2b-256 over a stream of bytes (a recording's content hash). */
+    hasher: () => {
+      const state = sodium.crypto_generichash_init(null, 32);
+      return {
+        update: (bytes: Uint8Array) => sodium.crypto_generichash_update(state, bytes),
+        digest: () => sodium.to_base64(sodium.crypto_generichash_final(state, 32), b64url),
+      };
+    },
+    /** The Ed25519 key pair derived from a 32-byte seed (the audit signing key). */
+    signingKeys: (seed: Uint8Array) => sodium.crypto_sign_seed_keypair(seed),
+    /** A detached Ed25519 signature, base64url. */
+    sign: (message: string, privateKey: Uint8Array) =>
+      sodium.to_base64(sodium.crypto_sign_detached(message, privateKey), b64url),
+    verifySignature: (signature: string, message: string, publicKey: Uint8Array) => {
+      try {
+        return sodium.crypto_sign_verify_detached(sodium.from_base64(signature, b64url), message, publicKey);
+      } catch {
+        return false;
+      }
+    },
     /** Constant-time equality of two encoded digests. */
     equal: (a: string, b: string) => {
       const x = sodium.from_string(a);

@@ -24,6 +24,18 @@ const retention = z.discriminatedUnion('rule', [
     trigger: z.string(),
   }),
   z.strictObject({ rule: z.literal('room_ended'), period, trigger: z.string() }),
+  /**
+   * Crypto-shredding: once `column` is past, the wrapped key in `key_column` is destroyed, then the
+   * file named by `file_column` under DATA_DIR/`directory`.
+   */
+  z.strictObject({
+    rule: z.literal('shred'),
+    column: z.string(),
+    key_column: z.string(),
+    file_column: z.string(),
+    directory: z.string().regex(/^[a-z_]+$/),
+    trigger: z.string(),
+  }),
   /** Kept while the account exists; `period` is the grace between a deletion request and erasure. */
   z.strictObject({ rule: z.literal('account'), period: period.optional(), trigger: z.string() }),
   z.strictObject({ rule: z.literal('until_removed'), trigger: z.string() }),

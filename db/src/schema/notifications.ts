@@ -13,6 +13,11 @@ export const notificationTypes = [
   'club.invited',
   'club.request',
   'export.ready',
+  // Moderation (DSA art. 16, 17, 20): acknowledgement, outcome, decisions and appeals.
+  'report.received',
+  'report.decided',
+  'decision.made',
+  'appeal.decided',
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 

@@ -39,6 +39,8 @@ export const users = pgTable(
     /** Only the moment of the 18+ statement is kept, never a birth date. */
     adultAttestedAt: timestamp('adult_attested_at', { withTimezone: true }).notNull(),
     status: text('status', { enum: userStatus }).notNull().default('active'),
+    /** For a suspended account: when the suspension ends (a moderation decision). */
+    suspendedUntil: timestamp('suspended_until', { withTimezone: true }),
     notificationSettings: jsonb('notification_settings').notNull().default({}),
     invitedBy: uuid('invited_by').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

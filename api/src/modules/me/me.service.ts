@@ -8,6 +8,7 @@ import { type NotificationSettings, readSettings } from '../notifications/settin
 import { publicProfile } from '../people/people.service';
 import { searchKey } from '../people/search-key';
 import { latestExport } from '../rights/export.service';
+import { staffRole } from '../staff/staff.service';
 import { erasureAt } from './deletion.service';
 
 const { users, sessions, passkeys, recoveryRequests } = schema;
@@ -46,6 +47,8 @@ export async function getMe(deps: Deps, userId: string) {
     notificationSettings: readSettings(user.notificationSettings),
     recoveryPending: recovery ? { availableAt: recovery.availableAt.toISOString() } : null,
     lastExport: await latestExport(deps, userId),
+    /** Salon's moderation team only: 'moderator' or 'admin' (the /mod console), else null. */
+    staff: await staffRole(deps.database.db, userId),
     deletion:
       user.status === 'deactivated' && user.deletedAt
         ? { erasureAt: erasureAt(user.deletedAt).toISOString() }
