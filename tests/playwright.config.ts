@@ -1,14 +1,16 @@
 import { defineConfig } from '@playwright/test';
-import { e2eDataDir, e2ePort } from './e2e/support/paths';
+import { e2eAdminUrl, e2eEnv, e2ePort } from './e2e/support/paths';
 
 /**
- * Browser tests drive the app exactly as `npm start` serves it (web + API on one port, PGlite,
- * generated development secrets in a throw-away data folder) in Debian's Chromium.
+ * Browser tests drive the app exactly as `npm start` serves it (web + API on one port, generated
+ * development secrets in a throw-away data folder) in Debian's Chromium, on a fresh database of
+ * the PostgreSQL server so that tests can use the admin CLI and check the database meanwhile.
  */
 const baseURL = `http://localhost:${e2ePort}`;
 
 export default defineConfig({
   testDir: 'e2e',
+  globalTeardown: './e2e/support/teardown.ts',
   outputDir: '../test-results/e2e',
   fullyParallel: false,
   workers: 1,
@@ -40,9 +42,9 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     env: {
+      ...e2eEnv(),
+      E2E_ADMIN_DATABASE_URL: e2eAdminUrl,
       PORT: String(e2ePort),
-      PUBLIC_URL: baseURL,
-      DATA_DIR: e2eDataDir,
       // Sign-up tests create several members from one machine.
       OTP_MAX_PER_IP_PREFIX_PER_HOUR: '1000',
       LOG_LEVEL: 'warn',
