@@ -11,7 +11,8 @@ import { verifyAssertion } from '../auth/passkeys.service';
 import { exportsDir } from '../rights/export.service';
 import { endRoom } from '../rooms/rooms.service';
 
-const { users, sessions, rooms, roomParticipants, roomEvents, clubMembers, clubs, dataExports } = schema;
+const { users, sessions, rooms, roomParticipants, roomEvents, clubMembers, clubs, dataExports, recordings } =
+  schema;
 type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'crypto' | 'secrets' | 'livekit' | 'logger'>;
 
 export const deletionErrors = {
@@ -100,7 +101,7 @@ export async function eraseAccount(deps: Deps, userId: string, requestedAt: stri
   const files: string[] = [];
   const erased = await deps.database.db.transaction(async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
-    if (!user || user.status !== 'deactivated' || !user.deletedAt) return false;
+    if (user?.status !== 'deactivated' || !user.deletedAt) return false;
     // A deletion that was cancelled and asked for again has a newer request: its own job will come.
     if (user.deletedAt.toISOString() !== requestedAt) return false;
     // A club always keeps an admin: the longest-standing member takes over; an empty club goes.
@@ -134,12 +135,23 @@ export async function eraseAccount(deps: Deps, userId: string, requestedAt: stri
       .select({ file: dataExports.file })
       .from(dataExports)
       .where(eq(dataExports.userId, userId));
-    files.push(...archives.flatMap((a) => (a.file ? [a.file] : [])));
+    files.push(...archives.flatMap((a) => (a.file ? [join(exportsDir(deps), basename(a.file))] : [])));
+    // Recordings of their voice are shredded now rather than at 30 days: the row holds the only
+    // copy of each file's key, so deleting it makes the file unreadable; the file goes after commit.
+    const voice = await tx
+      .delete(recordings)
+      .where(eq(recordings.speakerId, userId))
+      .returning({ file: recordings.file });
+    files.push(...voice.map((r) => join(deps.config.dataDir, 'recordings', basename(r.file))));
     await tx.delete(users).where(eq(users.id, userId));
-    await appendAudit(tx, deps.crypto, now, { action: 'account.erased', subjectId: userId });
+    await appendAudit(tx, deps.crypto, now, {
+      action: 'account.erased',
+      subjectId: userId,
+      data: { recordingsShredded: voice.length },
+    });
     return true;
   });
   // Their keys went with the rows; the sealed files go too.
-  for (const file of files) await rm(join(exportsDir(deps), basename(file)), { force: true });
+  for (const file of files) await rm(file, { force: true });
   return erased;
 }

@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { schema } from '@salon/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,8 +9,10 @@ import { createTestApp } from '../../testing';
 import { testClient } from '../../testing/client';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
+let dataDir: string;
 beforeEach(async () => {
-  t = await createTestApp();
+  dataDir = mkdtempSync(join(tmpdir(), 'salon-deletion-'));
+  t = await createTestApp({ DATA_DIR: dataDir });
 });
 afterEach(async () => {
   await t.close();
@@ -51,6 +56,56 @@ async function busyAlice() {
   await alice.post(`/v1/rooms/${room.id}/reactions`, { emoji: '🔥' });
   await createJobs(t).queue.runDue();
   return { alice, bob, userId, roomId: room.id as string };
+}
+
+/** A report she made, a decision about her with her appeal, and a recording of her voice. */
+async function moderationFootprint(userId: string, bobId: string, roomId: string) {
+  const db = t.database.db;
+  const now = t.clock.now();
+  await db.insert(schema.reports).values({
+    reporterId: userId,
+    subjectId: bobId,
+    roomId,
+    category: 'spam_scam',
+    description: 'Selling miracle cures.',
+    createdAt: now,
+  });
+  const [decision] = await db
+    .insert(schema.decisions)
+    .values({
+      subjectId: userId,
+      moderatorId: bobId,
+      roomId,
+      action: 'warn',
+      facts: 'Shouting over other speakers.',
+      ground: 'terms',
+      groundDetail: 'Terms §4',
+      scope: 'The account',
+      createdAt: now,
+      appealUntil: new Date(now.getTime() + 182 * DAY),
+    })
+    .returning();
+  await db.insert(schema.appeals).values({
+    decisionId: decision?.id ?? '',
+    appellantId: userId,
+    text: 'Please listen again.',
+    createdAt: now,
+  });
+  mkdirSync(join(dataDir, 'recordings'), { recursive: true });
+  const recordingFile = join(dataDir, 'recordings', 'voice.opus.sealed');
+  writeFileSync(recordingFile, 'sealed bytes');
+  await db.insert(schema.recordings).values({
+    roomId,
+    speakerId: userId,
+    trackSid: 'TR_alice',
+    status: 'complete',
+    startedAt: now,
+    kekId: 'k1',
+    wrappedKey: 'wrapped',
+    file: 'voice.opus.sealed',
+    expiresAt: new Date(now.getTime() + 30 * DAY),
+  });
+  return { recordingFile };
 }
 
 async function allRows() {
@@ -108,7 +163,8 @@ describe('account deletion (GDPR art. 17)', () => {
   });
 
   it('erases at once on request and leaves no row that identifies the person', async () => {
-    const { alice, bob, userId } = await busyAlice();
+    const { alice, bob, userId, roomId } = await busyAlice();
+    const { recordingFile } = await moderationFootprint(userId, (await bob.get('/v1/me')).body.id, roomId);
     await confirmDeletion(alice, true);
     await createJobs(t).queue.runDue();
 
@@ -124,6 +180,12 @@ describe('account deletion (GDPR art. 17)', () => {
     // Only what the data map keeps on purpose, with pseudonymous ids and nothing else:
     // the audit log (evidence), queued work (gone within a week) and rate-limit counters (within the hour).
     expect(kept.sort()).toEqual(['audit_events', 'jobs', 'rate_limits']);
+    // Her report and the decision about her stay for their cases, without her; her voice is gone.
+    expect(rows.reports).toHaveLength(1);
+    expect(rows.decisions).toHaveLength(1);
+    expect(rows.appeals).toHaveLength(1);
+    expect(rows.recordings).toHaveLength(0);
+    expect(existsSync(recordingFile)).toBe(false);
     // Bob keeps his account; the club Alice ran passed to him.
     expect((await bob.get('/v1/clubs/velo')).body.me.role).toBe('admin');
     expect((await bob.get('/v1/me')).body.username).toBe('bob');

@@ -17,6 +17,7 @@ const {
   roomParticipants,
 } = schema;
 const { roomEvents, roomReactions, notifications, recoveryRequests, auditEvents } = schema;
+const { staff, recordings, reports, decisions, appeals } = schema;
 
 const PAGE = 1000;
 const encoder = new TextEncoder();
@@ -42,9 +43,9 @@ function areas(db: Db, userId: string): Area[] {
   return [
     {
       file: 'profile.json',
-      en: 'Your account and public profile, and the time you stated you were 18 or over.',
-      fr: 'Votre compte et votre profil public, et la date à laquelle vous avez déclaré avoir 18 ans ou plus.',
-      tables: ['users'],
+      en: 'Your account and public profile, the time you stated you were 18 or over, and your role in Salon’s moderation team if you have one.',
+      fr: 'Votre compte et votre profil public, la date à laquelle vous avez déclaré avoir 18 ans ou plus, et votre rôle dans l’équipe de modération de Salon si vous en avez un.',
+      tables: ['users', 'staff'],
       rows: paged(() =>
         db
           .select({
@@ -57,8 +58,12 @@ function areas(db: Db, userId: string): Area[] {
             adultAttestedAt: users.adultAttestedAt,
             notificationSettings: users.notificationSettings,
             createdAt: users.createdAt,
+            suspendedUntil: users.suspendedUntil,
+            staffRole: staff.role,
+            staffSince: staff.grantedAt,
           })
           .from(users)
+          .leftJoin(staff, eq(staff.userId, users.id))
           .where(mine(users.id))
           .$dynamic(),
       ),
@@ -256,6 +261,85 @@ function areas(db: Db, userId: string): Area[] {
       ),
     },
     {
+      file: 'reports.json',
+      en: 'The reports you made about rooms or people, and their outcome. Kept 1 year after the decision.',
+      fr: 'Les signalements que vous avez faits sur des salons ou des personnes, et leur issue. Conservés 1 an après la décision.',
+      tables: ['reports'],
+      rows: paged(() =>
+        db
+          .select({
+            report: reports.id,
+            room: reports.roomId,
+            person: users.username,
+            category: reports.category,
+            law: reports.law,
+            description: reports.description,
+            moment: reports.at,
+            status: reports.status,
+            createdAt: reports.createdAt,
+            decidedAt: reports.decidedAt,
+          })
+          .from(reports)
+          .leftJoin(users, eq(users.id, reports.subjectId))
+          .where(mine(reports.reporterId))
+          .orderBy(asc(reports.createdAt))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'decisions.json',
+      en: 'Moderation decisions about you, each with its statement of reasons, and your appeals. Kept 1 year.',
+      fr: 'Les décisions de modération vous concernant, chacune avec son exposé des motifs, et vos recours. Conservés 1 an.',
+      tables: ['decisions', 'appeals'],
+      rows: paged(() =>
+        db
+          .select({
+            decision: decisions.id,
+            room: decisions.roomId,
+            action: decisions.action,
+            facts: decisions.facts,
+            ground: decisions.ground,
+            groundDetail: decisions.groundDetail,
+            scope: decisions.scope,
+            endsAt: decisions.endsAt,
+            decidedAt: decisions.createdAt,
+            appealUntil: decisions.appealUntil,
+            appeal: appeals.text,
+            appealStatus: appeals.status,
+            appealOutcome: appeals.outcome,
+            appealedAt: appeals.createdAt,
+            appealDecidedAt: appeals.decidedAt,
+          })
+          .from(decisions)
+          .leftJoin(appeals, eq(appeals.decisionId, decisions.id))
+          .where(mine(decisions.subjectId))
+          .orderBy(asc(decisions.createdAt))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'recordings.json',
+      en: 'The recordings of your voice kept for moderation (room, times, size). The audio itself is not in the export: it exists only for moderators handling a report, and is destroyed 30 days after it started.',
+      fr: 'Les enregistrements de votre voix conservés pour la modération (salon, heures, taille). L’audio n’est pas dans l’export : il n’existe que pour la modération d’un signalement, et il est détruit 30 jours après son début.',
+      tables: ['recordings'],
+      rows: paged(() =>
+        db
+          .select({
+            room: recordings.roomId,
+            startedAt: recordings.startedAt,
+            endedAt: recordings.endedAt,
+            sizeBytes: recordings.sizeBytes,
+            status: recordings.status,
+            destroyedAt: recordings.shreddedAt,
+            expiresAt: recordings.expiresAt,
+          })
+          .from(recordings)
+          .where(mine(recordings.speakerId))
+          .orderBy(asc(recordings.startedAt))
+          .$dynamic(),
+      ),
+    },
+    {
       file: 'security.json',
       en: 'Account recoveries and the security and privacy events recorded about your account (audit log).',
       fr: 'Les récupérations de compte et les événements de sécurité et de confidentialité enregistrés sur votre compte (journal d’audit).',
@@ -351,4 +435,9 @@ n’y figure pas : Salon ne l’a jamais conservé, seulement une empreinte calc
 Les clés privées de vos clés d’accès n’ont jamais quitté vos appareils.
 ${fr}
 `;
+}
+
+/** Every table some file of the export draws on (the queries are built lazily, never run here). */
+export function exportedTables(): string[] {
+  return areas({} as Db, '').flatMap((area) => area.tables);
 }

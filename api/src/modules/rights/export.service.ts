@@ -80,7 +80,7 @@ export async function requestExport(deps: Deps, userId: string) {
 export async function buildExport(deps: Deps, exportId: string) {
   const db = deps.database.db;
   const [row] = await db.select().from(dataExports).where(eq(dataExports.id, exportId));
-  if (!row || row.status !== 'pending') return false;
+  if (row?.status !== 'pending') return false;
   const key = deps.crypto.newStreamKey();
   const file = `${row.id}.zip.sealed`;
   const writer = await sealedWriter(join(exportsDir(deps), file), key, deps.crypto);

@@ -2,12 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schema } from '@salon/db';
+import { loadDataMap } from '@salon/policies';
 import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobs } from '../../jobs';
 import { sweepRetention } from '../../jobs/retention';
 import { createTestApp } from '../../testing';
 import { testClient } from '../../testing/client';
+import { exportedTables } from './export.builder';
 import { exportForOperator } from './export.service';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -83,12 +85,15 @@ describe('data export (GDPR art. 15 and 20)', () => {
     expect(archive.names.sort()).toEqual([
       'README.txt',
       'clubs.json',
+      'decisions.json',
       'follows.json',
       'invites.json',
       'notifications.json',
       'passkeys.json',
       'profile.json',
       'reactions.json',
+      'recordings.json',
+      'reports.json',
       'rooms.json',
       'security.json',
       'sessions.json',
@@ -128,6 +133,80 @@ describe('data export (GDPR art. 15 and 20)', () => {
     await alice.logIn();
     expect((await alice.raw(`/v1/me/exports/${exportId}/download`)).status).toBe(404);
     expect((await alice.post('/v1/me/export')).status).toBe(202); // and a new one may be asked for
+  });
+
+  it('holds every table the data map says is exported or summarised', () => {
+    const promised = Object.entries(loadDataMap().tables)
+      .filter(([, policy]) => policy.export.treatment !== 'not_exported')
+      .map(([table]) => table);
+    expect(new Set(exportedTables())).toEqual(new Set(promised));
+  });
+
+  it('includes the reports made, the decisions about the member with their reasons, appeals and recordings', async () => {
+    const { bob, userId } = await twoMembers();
+    const db = t.database.db;
+    const bobId = (await bob.get('/v1/me')).body.id as string;
+    const [room] = await db.select({ id: schema.rooms.id }).from(schema.rooms);
+    const now = t.clock.now();
+    await db.insert(schema.staff).values({ userId, role: 'moderator', grantedAt: now });
+    await db.insert(schema.reports).values({
+      reporterId: userId,
+      subjectId: bobId,
+      roomId: room?.id,
+      category: 'harassment',
+      description: 'Insults aimed at a speaker.',
+      createdAt: now,
+    });
+    const [decision] = await db
+      .insert(schema.decisions)
+      .values({
+        subjectId: userId,
+        action: 'warn',
+        facts: 'Repeated insults on stage.',
+        ground: 'terms',
+        groundDetail: 'Terms §4 — respect',
+        scope: 'The account',
+        createdAt: now,
+        appealUntil: new Date(now.getTime() + 182 * DAY),
+      })
+      .returning();
+    await db.insert(schema.appeals).values({
+      decisionId: decision?.id ?? '',
+      appellantId: userId,
+      text: 'I was quoting someone.',
+      createdAt: now,
+    });
+    await db.insert(schema.recordings).values({
+      roomId: room?.id ?? '',
+      speakerId: userId,
+      trackSid: 'TR_test',
+      status: 'complete',
+      startedAt: now,
+      endedAt: now,
+      sizeBytes: 1234,
+      kekId: 'k1',
+      wrappedKey: 'secret-wrapped-key',
+      file: 'x.opus.sealed',
+      expiresAt: new Date(now.getTime() + 30 * DAY),
+    });
+    const file = join(dataDir, 'operator.zip');
+    await exportForOperator(t, 'alice', file);
+    const archive = unzip(new Uint8Array(readFileSync(file)));
+    expect(archive.json('profile.json')[0]).toMatchObject({ staffRole: 'moderator' });
+    expect(archive.json('reports.json')).toEqual([
+      expect.objectContaining({ person: 'bob', category: 'harassment', status: 'open' }),
+    ]);
+    expect(archive.json('decisions.json')).toEqual([
+      expect.objectContaining({
+        action: 'warn',
+        facts: 'Repeated insults on stage.',
+        groundDetail: 'Terms §4 — respect',
+        appeal: 'I was quoting someone.',
+        appealStatus: 'open',
+      }),
+    ]);
+    expect(archive.json('recordings.json')).toEqual([expect.objectContaining({ sizeBytes: 1234 })]);
+    expect(archive.text('recordings.json')).not.toContain('secret-wrapped-key');
   });
 
   it('streams large accounts page by page', async () => {
