@@ -122,6 +122,7 @@ describe('clubs', () => {
     expect((await follower.get('/v1/hallway')).body.live[0]).toMatchObject({
       id: room.body.id,
       fromMyClubs: true,
+      club: { slug: 'anciens-centrale', name: 'Anciens de Centrale' },
     });
     expect((await follower.post(`/v1/rooms/${room.body.id}/join`)).status).toBe(200);
     expect((await outsider.post(`/v1/rooms/${room.body.id}/join`)).body.error.code).toBe('room.not_allowed');

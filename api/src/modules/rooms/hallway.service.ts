@@ -85,6 +85,18 @@ export async function hallway(deps: Deps, userId: string, offset: number) {
           .where(inArray(users.id, hostIds))
       : [];
   const hosts = new Map(hostRows.map((h) => [h.id, { username: h.username, displayName: h.displayName }]));
+  // Every card is a room the member may enter, so its club may be named to them.
+  const clubIds = [
+    ...new Set([...liveRows, ...upcoming].flatMap((r) => (r.room.clubId ? [r.room.clubId] : []))),
+  ];
+  const clubRows =
+    clubIds.length > 0
+      ? await db
+          .select({ id: clubs.id, slug: clubs.slug, name: clubs.name })
+          .from(clubs)
+          .where(inArray(clubs.id, clubIds))
+      : [];
+  const clubsById = new Map(clubRows.map((c) => [c.id, { slug: c.slug, name: c.name }]));
   const card = (room: typeof rooms.$inferSelect) => ({
     id: room.id,
     topic: room.topic,
@@ -94,6 +106,7 @@ export async function hallway(deps: Deps, userId: string, offset: number) {
     scheduledFor: room.scheduledFor?.toISOString() ?? null,
     recurrence: room.recurrence,
     host: (room.hostId && hosts.get(room.hostId)) ?? null,
+    club: (room.clubId && clubsById.get(room.clubId)) ?? null,
   });
   return {
     live: liveRows.slice(0, HALLWAY_PAGE).map((r) => ({
