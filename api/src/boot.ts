@@ -6,12 +6,24 @@ import { type Config, loadConfig, loadSecrets, type Secrets } from './env';
 import { createLogger, type Logger } from './logger';
 
 /** Shared start-up for the server and the admin CLI: configuration, secrets, logger, database. */
-export async function boot(options: { needSecrets: boolean; logToStderr?: boolean }): Promise<{
+interface Booted {
   config: Config;
-  secrets: Secrets | undefined;
   logger: Logger;
   database: Database;
-}> {
+}
+
+export async function boot(options: {
+  needSecrets: true;
+  logToStderr?: boolean;
+}): Promise<Booted & { secrets: Secrets }>;
+export async function boot(options: {
+  needSecrets: false;
+  logToStderr?: boolean;
+}): Promise<Booted & { secrets: undefined }>;
+export async function boot(options: {
+  needSecrets: boolean;
+  logToStderr?: boolean;
+}): Promise<Booted & { secrets: Secrets | undefined }> {
   const config = loadConfig();
   // The CLI's stdout is its answer (JSON with --json): its logs go to stderr.
   const logger = createLogger({

@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { systemClock } from '@salon/db';
+import { type Database, systemClock } from '@salon/db';
 import { boot, describeDatabase } from './boot';
-import { crypto } from './crypto';
-import { ConfigError } from './env';
+import { type Crypto, crypto } from './crypto';
+import { type Config, ConfigError, type Secrets } from './env';
+import { AppError } from './http/errors';
 import { sweepRetention } from './jobs/retention';
+import { writeCheckpoint } from './modules/audit/audit.checkpoints';
+import { verifyAuditLog } from './modules/audit/audit.verify';
 import { mintInvites } from './modules/invites/invites.service';
 import { exportForOperator } from './modules/rights/export.service';
+import { grantStaff, listStaff, revokeStaff } from './modules/staff/staff.service';
 
 /**
  * `npm run salon -- <command>`: the operator's tools. Every command also takes `--json` and
@@ -19,8 +23,17 @@ Commands:
   invites mint <n>    create n invites with no inviter, to bootstrap the first members (1–100)
   export <username>   write a member's data export (ZIP) to answer a written request
       [--out <file>]  where (default ./salon-export-<username>-<date>.zip)
-  retention run       apply policies/data-map.yaml's retention now
+  retention run       apply policies/data-map.yaml's retention now (audit log pruning included)
       [--now <ISO>]   …as if it were that time (tests, or catching up after downtime)
+  staff grant <username> moderator|admin
+                      make a member moderator or admin (or change their role); audited
+  staff revoke <username>
+                      withdraw a member's staff role; audited
+  staff list          the moderation team
+  audit verify        check the audit log's hash chain and signed checkpoints; names the
+                      first broken link and exits with 1 if there is one
+  audit checkpoint    sign the end of the audit log into DATA_DIR/audit/checkpoints.jsonl now
+                      (the jobs worker does it every hour)
 `;
 
 type Command = (
@@ -54,10 +67,14 @@ const commands: Record<string, Command> = {
     const now = options.now ? new Date(options.now) : new Date();
     if (Number.isNaN(now.getTime()))
       throw new Error('--now takes an ISO 8601 time, e.g. 2026-12-24T00:00:00Z');
-    const { database, logger, config } = await boot({ needSecrets: false, logToStderr: true });
+    // Secrets: pruning the audit log signs a checkpoint with the audit key.
+    const { database, logger, config, secrets } = await boot({ needSecrets: true, logToStderr: true });
     try {
       await database.migrate();
-      const removed = await sweepRetention({ database, logger, config, crypto: await crypto() }, now);
+      const removed = await sweepRetention(
+        { database, logger, config, secrets, crypto: await crypto() },
+        now,
+      );
       const lines = Object.entries(removed).map(([table, n]) => `  ${table}: ${n}`);
       const message = lines.length
         ? `Removed, as of ${now.toISOString()}:\n${lines.join('\n')}`
@@ -81,6 +98,69 @@ const commands: Record<string, Command> = {
       await database.close();
     }
   },
+  'staff grant': async ([username, role]) => {
+    if (!username || (role !== 'moderator' && role !== 'admin'))
+      throw new Error('staff grant takes a @username and a role: moderator or admin');
+    return withDatabase(async (deps) => {
+      const granted = await grantStaff(deps, { username, role, grantedBy: null });
+      return {
+        ok: true,
+        message: granted.changed
+          ? `@${granted.username} is now ${role} (recorded in the audit log).`
+          : `@${granted.username} already was ${role}; nothing changed.`,
+        ...granted,
+      };
+    });
+  },
+  'staff revoke': async ([username]) => {
+    if (!username) throw new Error('staff revoke takes a @username');
+    return withDatabase(async (deps) => {
+      const revoked = await revokeStaff(deps, { username, revokedBy: null });
+      return {
+        ok: true,
+        message: `@${revoked.username} is no longer ${revoked.role} (recorded in the audit log).`,
+        ...revoked,
+      };
+    });
+  },
+  'staff list': async () =>
+    withDatabase(async (deps) => {
+      const staff = await listStaff(deps);
+      const lines = staff.map(
+        (m) => `  ${m.role.padEnd(9)}  @${m.username}  (${m.displayName}, since ${m.grantedAt.slice(0, 10)})`,
+      );
+      return {
+        ok: true,
+        message: staff.length
+          ? `Staff:\n${lines.join('\n')}`
+          : 'No staff yet: `staff grant <username> admin`.',
+        staff,
+      };
+    }),
+  'audit verify': async () =>
+    withDatabase(async (deps) => {
+      const result = await verifyAuditLog(deps);
+      const range = result.firstId === null ? '' : ` (ids ${result.firstId} to ${result.lastId})`;
+      const summary = `${result.checked} entries checked${range}, ${result.pruned} pruned earlier; ${result.checkpoints} signed checkpoint(s) in ${result.file} (public key ${result.publicKey}).`;
+      const broken = result.firstBroken;
+      return {
+        ...result,
+        message: broken
+          ? `BROKEN at entry ${broken.id ?? '?'}${describe(broken.action, broken.at)}: ${broken.reason}\n${summary}`
+          : `OK. ${summary}`,
+      };
+    }),
+  'audit checkpoint': async () =>
+    withDatabase(async (deps) => {
+      const checkpoint = await writeCheckpoint(deps, deps.clock.now());
+      return {
+        ok: true,
+        message: checkpoint
+          ? `Checkpoint signed: entry ${checkpoint.lastId} (number ${checkpoint.count} of the chain).`
+          : 'Nothing new since the last checkpoint.',
+        checkpoint,
+      };
+    }),
   'db migrate': async () => {
     const { config, database } = await boot({ needSecrets: false, logToStderr: true });
     try {
@@ -95,6 +175,32 @@ const commands: Record<string, Command> = {
     }
   },
 };
+
+/** " (staff.granted, 2026-11-21T…)" — whichever of the two is known. */
+function describe(...parts: (string | null)[]) {
+  const known = parts.filter(Boolean);
+  return known.length ? ` (${known.join(', ')})` : '';
+}
+
+/** Opens the database (migrated) with the secrets, runs `work`, and closes it. */
+async function withDatabase<T>(
+  work: (deps: {
+    database: Database;
+    config: Config;
+    secrets: Secrets;
+    crypto: Crypto;
+    clock: typeof systemClock;
+  }) => Promise<T>,
+) {
+  const { database, config, secrets } = await boot({ needSecrets: true, logToStderr: true });
+  try {
+    await database.migrate();
+    if (!secrets) throw new Error('secrets are required');
+    return await work({ database, config, secrets, crypto: await crypto(), clock: systemClock });
+  } finally {
+    await database.close();
+  }
+}
 
 async function main() {
   const { values, positionals } = parseArgs({
@@ -122,11 +228,15 @@ async function main() {
   });
   if (values.json) console.log(JSON.stringify(result));
   else console.log(result.message);
+  // A command that ran but found a problem (e.g. a broken audit chain) says so in its exit code.
+  if (result.ok === false) process.exitCode = 1;
 }
 
 main().catch((error) => {
   const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
-  if (process.argv.includes('--json')) console.log(JSON.stringify({ ok: false, error: message }));
+  // AppErrors (e.g. staff.user_not_found) carry a stable code scripts can test.
+  const code = error instanceof AppError ? error.code : undefined;
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ ok: false, error: message, code }));
   else console.error(`salon: ${message}`);
   process.exit(1);
 });

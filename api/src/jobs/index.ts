@@ -1,5 +1,6 @@
 import { createQueue } from '@salon/db';
 import type { AppDeps } from '../http/app-env';
+import { writeCheckpoint } from '../modules/audit/audit.checkpoints';
 import { eraseAccount } from '../modules/me/deletion.service';
 import { fanOutRoomNews } from '../modules/notifications/fanout';
 import { buildExport } from '../modules/rights/export.service';
@@ -8,6 +9,8 @@ import { sweepRetention } from './retention';
 
 /** The shortest retention period in policies/data-map.yaml is 15 minutes (phone checks). */
 const RETENTION_EVERY_SECONDS = 5 * 60;
+/** A signed checkpoint of the audit log's end, written outside the database (if anything is new). */
+const AUDIT_CHECKPOINT_EVERY_SECONDS = 60 * 60;
 
 /** The background worker: every job handler the product has is registered here. */
 export function createJobs(
@@ -20,6 +23,11 @@ export function createJobs(
     handlers: {
       'retention.sweep': async (_payload, { now }) => {
         await sweepRetention(deps, now);
+      },
+      'audit.checkpoint': async (_payload, { now }) => {
+        const checkpoint = await writeCheckpoint(deps, now);
+        if (checkpoint)
+          logger.info({ job: 'audit.checkpoint', lastId: checkpoint.lastId }, 'audit checkpoint signed');
       },
       'notifications.fanout': async (payload) => {
         const delivered = await fanOutRoomNews(deps, payload as Parameters<typeof fanOutRoomNews>[1]);
@@ -51,6 +59,10 @@ export function createJobs(
       await queue.defineSchedule('retention.sweep', {
         jobName: 'retention.sweep',
         everySeconds: RETENTION_EVERY_SECONDS,
+      });
+      await queue.defineSchedule('audit.checkpoint', {
+        jobName: 'audit.checkpoint',
+        everySeconds: AUDIT_CHECKPOINT_EVERY_SECONDS,
       });
       queue.start(pollMs);
     },
