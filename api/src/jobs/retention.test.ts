@@ -1,17 +1,26 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { schema } from '@salon/db';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../http/errors';
+import { openRecording, type Recording, recordingsDir, startRecording } from '../recorder/pipeline';
+import { tonePcm } from '../recorder/test-audio';
 import { createTestApp } from '../testing';
-import { testClient } from '../testing/client';
+import { memberFactory, testClient } from '../testing/client';
 import { createJobs } from './index';
 import { sweepRetention } from './retention';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
+let dataDir: string;
 beforeEach(async () => {
-  t = await createTestApp();
+  dataDir = mkdtempSync(join(tmpdir(), 'salon-retention-'));
+  t = await createTestApp({ DATA_DIR: dataDir });
 });
 afterEach(async () => {
   await t.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const MIN = 60_000;
@@ -86,5 +95,139 @@ describe('retention sweeper (rules from policies/data-map.yaml)', () => {
       { at: '2026-11-21T12:16:00.000Z' },
       { at: '2026-11-21T13:01:00.000Z', rate_limits: 3 },
     ]);
+  });
+});
+
+describe('the audit log', () => {
+  it('is pruned after a year by the audit pruner (a plain DELETE would be refused)', async () => {
+    await sweep(); // each sweep appends retention.swept
+    await sweep();
+    t.clock.advance(400 * DAY);
+    const removed = await sweep();
+    expect(removed.audit_events).toBeGreaterThan(0);
+    const actions = (await t.database.db.select().from(schema.auditEvents)).map((e) => e.action);
+    expect(actions).toContain('audit.pruned');
+    expect(actions.length).toBeLessThan(4);
+  });
+});
+
+describe("crypto-shredding of recordings (the data map's `shred` rule)", () => {
+  async function liveRoom() {
+    const alice = await memberFactory(t)('alice');
+    const { body } = await alice.post('/v1/rooms', { topic: 'Vélo en ville', mode: 'open' });
+    return { alice, roomId: body.id as string };
+  }
+
+  /** One second of audio recorded through the real pipeline, starting now on the test clock. */
+  async function recording(roomId: string, speakerId: string) {
+    const startedAt = t.clock.now();
+    const sink = await startRecording(t, {
+      roomId,
+      speakerId,
+      trackSid: `TR_${startedAt.getTime()}`,
+      startedAt,
+    });
+    await sink.write(tonePcm(1));
+    return sink.close(new Date(startedAt.getTime() + 1000));
+  }
+
+  const rowOf = async (id: string) => {
+    const [row] = await t.database.db.select().from(schema.recordings).where(eq(schema.recordings.id, id));
+    return row;
+  };
+  const fileOf = (row: Recording) => join(recordingsDir(t), row.file);
+  const shreddedEvents = () =>
+    t.database.db
+      .select()
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.action, 'recording.shredded'));
+  async function readAll(row: Recording) {
+    const parts: Uint8Array[] = [];
+    for await (const part of openRecording(t, row)) parts.push(part);
+    return Buffer.concat(parts);
+  }
+  const failure = async (run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (error) {
+      return error instanceof AppError ? error.code : (error as Error).message;
+    }
+    return 'no error';
+  };
+
+  it('destroys the key, then the file, 30 days after the recording started; audited, once', async () => {
+    const { alice, roomId } = await liveRoom();
+    const old = await recording(roomId, alice.id);
+    t.clock.advance(DAY);
+    const recent = await recording(roomId, alice.id);
+    expect((await readAll(old)).subarray(0, 4).toString()).toBe('OggS');
+
+    t.clock.advance(29 * DAY + MIN); // the first is 30 days and 1 minute old, the second 29 days
+    const removed = await sweep();
+    expect(removed).toMatchObject({ recordings: 1 });
+
+    const shredded = (await rowOf(old.id)) as Recording;
+    expect(shredded).toMatchObject({ status: 'shredded', wrappedKey: null, shreddedAt: t.clock.now() });
+    expect(existsSync(fileOf(old))).toBe(false);
+    expect(await failure(() => readAll(shredded))).toBe('recording.shredded');
+    // Even with the key as it was before (a database backup), there is nothing left to decrypt.
+    expect(await failure(() => readAll(old))).toBe('recording.corrupt');
+    const events = await shreddedEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      subjectId: old.id,
+      actorId: null,
+      data: { expiredAt: old.expiresAt.toISOString() },
+    });
+
+    const kept = (await rowOf(recent.id)) as Recording;
+    expect(kept).toMatchObject({ status: 'complete', shreddedAt: null, wrappedKey: recent.wrappedKey });
+    expect((await readAll(kept)).subarray(0, 4).toString()).toBe('OggS');
+
+    // A second run changes nothing.
+    expect(await sweep()).not.toHaveProperty('recordings');
+    expect(await rowOf(old.id)).toEqual(shredded);
+    expect(await rowOf(recent.id)).toEqual(kept);
+    expect(await shreddedEvents()).toHaveLength(1);
+    expect(existsSync(fileOf(recent))).toBe(true);
+
+    t.clock.advance(DAY); // and the second one's day comes
+    expect(await sweep()).toMatchObject({ recordings: 1 });
+    expect(existsSync(fileOf(recent))).toBe(false);
+    expect(await shreddedEvents()).toHaveLength(2);
+  });
+
+  it('heals a crash between the two steps, and removes files that no row holds a key for', async () => {
+    const { alice, roomId } = await liveRoom();
+    const row = await recording(roomId, alice.id);
+    const keep = await recording(roomId, alice.id);
+    // The key was destroyed and committed, then the process died before removing the file.
+    await t.database.db
+      .update(schema.recordings)
+      .set({ wrappedKey: null, status: 'shredded', shreddedAt: t.clock.now() })
+      .where(eq(schema.recordings.id, row.id));
+    const stray = join(recordingsDir(t), '00000000-0000-4000-8000-000000000000.opus.sealed');
+    writeFileSync(stray, 'left behind by a row that is gone');
+    expect(existsSync(fileOf(row))).toBe(true);
+    expect(await sweep()).not.toHaveProperty('recordings');
+    expect(existsSync(fileOf(row))).toBe(false);
+    expect(existsSync(stray)).toBe(false);
+    expect(existsSync(fileOf(keep))).toBe(true);
+  });
+
+  it("shreds a room's recordings before the room (and their rows with it) is deleted", async () => {
+    const { alice, roomId } = await liveRoom();
+    const row = await recording(roomId, alice.id);
+    await alice.post(`/v1/rooms/${roomId}/end`);
+    t.clock.advance(30 * DAY + MIN);
+    expect(await sweep()).toMatchObject({ recordings: 1, rooms: 1 });
+    expect(existsSync(fileOf(row))).toBe(false);
+    expect(await rowOf(row.id)).toBeUndefined();
+    expect((await shreddedEvents()).map((e) => e.subjectId)).toEqual([row.id]);
+    const swept = await t.database.db
+      .select()
+      .from(schema.auditEvents)
+      .where(and(eq(schema.auditEvents.action, 'retention.swept')));
+    expect(swept.at(-1)?.data).toMatchObject({ recordings: 1, rooms: 1 });
   });
 });
