@@ -11,13 +11,16 @@ import { healthRoutes } from './modules/health/health.routes';
 import { invitesRoutes } from './modules/invites/invites.routes';
 import { meRoutes } from './modules/me/me.routes';
 import { metaRoutes } from './modules/meta/meta.routes';
+import { moderationRoutes } from './modules/moderation/moderation.routes';
 import { notificationsRoutes } from './modules/notifications/notifications.routes';
 import { createNotificationHub } from './modules/notifications/stream';
 import { peopleRoutes } from './modules/people/people.routes';
 import { devRoutes } from './modules/phone/dev.routes';
 import { privacyRoutes } from './modules/privacy/privacy.routes';
+import { reportsRoutes } from './modules/reports/reports.routes';
 import { roomsRoutes } from './modules/rooms/rooms.routes';
 import { createRoomHub } from './modules/rooms/stream';
+import { staffRoutes } from './modules/staff/staff.routes';
 
 export type { AppDeps } from './http/app-env';
 
@@ -38,6 +41,9 @@ export function createApp(deps: AppDeps) {
     .route('/v1/clubs', clubsRoutes(deps))
     .route('/v1/notifications', notificationsRoutes(deps, createNotificationHub(deps)))
     .route('/v1', roomsRoutes(deps, createRoomHub(deps)))
+    .route('/v1', reportsRoutes(deps))
+    .route('/v1', moderationRoutes(deps))
+    .route('/v1/mod/staff', staffRoutes(deps))
     .route('/v1/livekit', livekitWebhookRoutes(deps));
   if (deps.config.env !== 'production' && deps.config.sms.provider === 'outbox') {
     app.route('/v1/dev', devRoutes(deps));

@@ -22,6 +22,8 @@ export interface SessionUser {
   sessionId: string;
   /** The member asked for deletion and signed in again during the grace period: only cancelling is open. */
   deactivated: boolean;
+  /** A suspended or banned member may read the decisions about them, appeal, and use their GDPR rights. */
+  restriction?: 'suspended' | 'banned' | undefined;
 }
 
 export interface AppEnv {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
 import { findUsableInvite } from '../invites/invites.service';
+import { isPhoneBanned, signupRefused } from '../moderation/bans.service';
 import { readTicket } from '../phone/otp.service';
 import type { signupBody } from './auth.schemas';
 import { type Deps, passkeyErrors, registrationOptions } from './passkeys.service';
@@ -29,6 +30,8 @@ export const accountErrors = {
 export async function beginSignup(deps: Deps, input: z.infer<typeof signupBody>) {
   const db = deps.database.db;
   const phone = await readTicket(deps, input.ticket);
+  // A banned number cannot come back through a new account (not even after erasure).
+  if (await isPhoneBanned(db, phone.phoneHash)) throw signupRefused();
   const { invite } = await findUsableInvite(deps, input.inviteCode);
   const [phoneOwner] = await db
     .select({ id: users.id })

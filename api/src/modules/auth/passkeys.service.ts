@@ -295,8 +295,8 @@ export async function finishLogin(
   const now = deps.clock.now();
   return deps.database.db.transaction(async (tx) => {
     const user = await verifyAssertion(tx, deps, input.response);
-    // A member who asked for deletion may sign in during the grace period, to cancel it.
-    if (user.status !== 'active' && user.status !== 'deactivated') throw passkeyErrors.accountUnavailable();
+    // Every account that exists may sign in: one waiting for erasure to cancel it, a suspended or
+    // banned one to read the decision, appeal and use its GDPR rights (requireAuth limits the rest).
     const session = await createSession(tx, deps, { userId: user.id, userAgent: input.userAgent, now });
     return { userId: user.id, session, pendingDeletion: user.status === 'deactivated' };
   });

@@ -1,11 +1,11 @@
 import { type Db, schema } from '@salon/db';
 import Bowser from 'bowser';
-import { and, eq, gt, ne } from 'drizzle-orm';
+import { and, eq, gt, lte, ne } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Crypto } from '../../crypto';
 import type { Config } from '../../env';
-import type { AppDeps, AppEnv } from '../../http/app-env';
+import type { AppDeps, AppEnv, SessionUser } from '../../http/app-env';
 import { errors } from '../../http/errors';
 
 const { sessions, users } = schema;
@@ -102,6 +102,7 @@ export function sessionMiddleware(
           userId: sessions.userId,
           lastSeenAt: sessions.lastSeenAt,
           status: users.status,
+          suspendedUntil: users.suspendedUntil,
         })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
@@ -112,8 +113,25 @@ export function sessionMiddleware(
             gt(sessions.lastSeenAt, idleCutoff),
           ),
         );
-      if (row && (row.status === 'active' || row.status === 'deactivated')) {
-        c.set('auth', { userId: row.userId, sessionId: row.id, deactivated: row.status === 'deactivated' });
+      let status = row?.status;
+      // A suspension ends by itself: the first request after `suspended_until` lifts it.
+      if (row && status === 'suspended' && row.suspendedUntil && row.suspendedUntil <= now) {
+        await database.db
+          .update(users)
+          .set({ status: 'active', suspendedUntil: null })
+          .where(
+            and(eq(users.id, row.userId), eq(users.status, 'suspended'), lte(users.suspendedUntil, now)),
+          );
+        status = 'active';
+      }
+      if (row && status) {
+        const auth: SessionUser = {
+          userId: row.userId,
+          sessionId: row.id,
+          deactivated: status === 'deactivated',
+          restriction: status === 'suspended' || status === 'banned' ? status : undefined,
+        };
+        c.set('auth', auth);
         if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
           await database.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.id));
         }
@@ -127,9 +145,21 @@ export function sessionMiddleware(
  * The signed-in member, or a 401. An account waiting for erasure may only see itself and cancel
  * (`allowDeactivated`); everything else answers `account.pending_deletion`.
  */
-export function requireAuth(c: Context<AppEnv>, options: { allowDeactivated?: boolean } = {}) {
+export function requireAuth(
+  c: Context<AppEnv>,
+  options: { allowDeactivated?: boolean; allowRestricted?: boolean } = {},
+) {
   const auth = c.get('auth');
   if (!auth) throw errors.unauthenticated();
+  // A suspended or banned member may sign in only to read the decisions about them and appeal.
+  if (auth.restriction && !options.allowRestricted) {
+    throw errors.forbidden(
+      `account.${auth.restriction}`,
+      auth.restriction === 'banned'
+        ? 'This account is banned. You can read the decision and appeal it.'
+        : 'This account is suspended. You can read the decision and appeal it.',
+    );
+  }
   if (auth.deactivated && !options.allowDeactivated) {
     throw errors.forbidden(
       'account.pending_deletion',

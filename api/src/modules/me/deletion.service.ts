@@ -8,6 +8,7 @@ import type { AppDeps } from '../../http/app-env';
 import { AppError } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
 import { verifyAssertion } from '../auth/passkeys.service';
+import { restrictionInForce } from '../moderation/bans.service';
 import { exportsDir } from '../rights/export.service';
 import { endRoom } from '../rooms/rooms.service';
 
@@ -75,9 +76,15 @@ export async function requestDeletion(
 export async function cancelDeletion(deps: Deps, userId: string) {
   const now = deps.clock.now();
   await deps.database.db.transaction(async (tx) => {
+    // Cancelling a deletion must not lift a suspension or a ban that is still in force.
+    const restriction = await restrictionInForce(tx, userId, now);
     const restored = await tx
       .update(users)
-      .set({ status: 'active', deletedAt: null })
+      .set({
+        status: restriction?.status ?? 'active',
+        suspendedUntil: restriction?.status === 'suspended' ? restriction.suspendedUntil : null,
+        deletedAt: null,
+      })
       .where(and(eq(users.id, userId), eq(users.status, 'deactivated')))
       .returning({ id: users.id });
     if (restored.length === 0) throw deletionErrors.notPending();

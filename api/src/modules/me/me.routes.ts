@@ -44,9 +44,14 @@ export const mePatchBody = z.strictObject({
 
 export function meRoutes(deps: AppDeps) {
   const me = (c: Context<AppEnv>) => requireAuth(c);
+  // GDPR rights (access, portability, erasure) stay open to suspended and banned members.
+  const rightsHolder = (c: Context<AppEnv>) => requireAuth(c, { allowRestricted: true });
   return new Hono<AppEnv>()
     .get('/', doc('My profile and settings'), async (c) =>
-      c.json(await getMe(deps, requireAuth(c, { allowDeactivated: true }).userId), 200),
+      c.json(
+        await getMe(deps, requireAuth(c, { allowDeactivated: true, allowRestricted: true }).userId),
+        200,
+      ),
     )
     .delete(
       '/',
@@ -54,7 +59,7 @@ export function meRoutes(deps: AppDeps) {
       validate('json', deletionBody),
       async (c) => {
         const { response, immediate } = c.req.valid('json');
-        const result = await requestDeletion(deps, me(c).userId, {
+        const result = await requestDeletion(deps, rightsHolder(c).userId, {
           response: response as unknown as AuthenticationResponseJSON,
           immediate,
         });
@@ -63,17 +68,17 @@ export function meRoutes(deps: AppDeps) {
       },
     )
     .post('/export', doc('Ask for a copy of my data (GDPR art. 15 and 20)'), async (c) =>
-      c.json(await requestExport(deps, me(c).userId), 202),
+      c.json(await requestExport(deps, rightsHolder(c).userId), 202),
     )
     .get('/exports/:id', doc('The state of an export'), validate('param', uuidParam), async (c) =>
-      c.json(await exportStatus(deps, me(c).userId, c.req.valid('param').id), 200),
+      c.json(await exportStatus(deps, rightsHolder(c).userId, c.req.valid('param').id), 200),
     )
     .get(
       '/exports/:id/download',
       doc('Download an export (ZIP)'),
       validate('param', uuidParam),
       async (c) => {
-        const archive = await openExport(deps, me(c).userId, c.req.valid('param').id);
+        const archive = await openExport(deps, rightsHolder(c).userId, c.req.valid('param').id);
         return c.body(archive.body, 200, {
           'Content-Type': 'application/zip',
           'Content-Disposition': `attachment; filename="${archive.fileName}"`,

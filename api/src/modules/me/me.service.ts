@@ -49,6 +49,13 @@ export async function getMe(deps: Deps, userId: string) {
     lastExport: await latestExport(deps, userId),
     /** Salon's moderation team only: 'moderator' or 'admin' (the /mod console), else null. */
     staff: await staffRole(deps.database.db, userId),
+    /** A suspension (with its end) or a ban: the member may then only read decisions, appeal and use their rights. */
+    restriction:
+      user.status === 'suspended'
+        ? { status: 'suspended' as const, until: user.suspendedUntil?.toISOString() ?? null }
+        : user.status === 'banned'
+          ? { status: 'banned' as const, until: null }
+          : null,
     deletion:
       user.status === 'deactivated' && user.deletedAt
         ? { erasureAt: erasureAt(user.deletedAt).toISOString() }

@@ -18,6 +18,16 @@ const ROOM_NEWS: NotificationType[] = [
   'club.room_scheduled',
   'club.room_started',
 ];
+/**
+ * Moderation notices (DSA art. 16, 17, 20): the person concerned must get them whatever their
+ * settings, including a suspended or banned member, who may still sign in to read them.
+ */
+const MODERATION: NotificationType[] = [
+  'report.received',
+  'report.decided',
+  'decision.made',
+  'appeal.decided',
+];
 /** One room notification per source (a person or a club) per recipient per window. */
 const SOURCE_WINDOW_MS = 12 * 3_600_000;
 /** At most this many room notifications per recipient per 24 hours. */
@@ -43,10 +53,16 @@ export interface NewNotification {
 export async function deliver(tx: Db, now: Date, recipientIds: string[], n: NewNotification) {
   const ids = [...new Set(recipientIds)].filter((id) => id !== n.actorId);
   if (ids.length === 0) return 0;
+  const mandatory = MODERATION.includes(n.type);
   const recipients = await tx
     .select({ id: users.id, settings: users.notificationSettings })
     .from(users)
-    .where(and(inArray(users.id, ids), eq(users.status, 'active')));
+    .where(
+      and(
+        inArray(users.id, ids),
+        mandatory ? inArray(users.status, ['active', 'suspended', 'banned']) : eq(users.status, 'active'),
+      ),
+    );
   const isNews = ROOM_NEWS.includes(n.type);
   const recentNews = new Map<string, number>();
   if (isNews) {
@@ -68,7 +84,8 @@ export async function deliver(tx: Db, now: Date, recipientIds: string[], n: NewN
     const settings = readSettings(recipient.settings);
     if (n.actorId && settings.mutedUsers.includes(n.actorId)) continue;
     if (n.clubId && settings.mutedClubs.includes(n.clubId)) continue;
-    if (settings.level === 'fewer' && !DIRECT.includes(n.type) && n.type !== 'room.opened') continue;
+    if (settings.level === 'fewer' && !DIRECT.includes(n.type) && !mandatory && n.type !== 'room.opened')
+      continue;
     if (isNews && (recentNews.get(recipient.id) ?? 0) >= DAILY_ROOM_NEWS_CAP) continue;
     rows.push({
       userId: recipient.id,

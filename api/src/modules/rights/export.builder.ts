@@ -262,8 +262,8 @@ function areas(db: Db, userId: string): Area[] {
     },
     {
       file: 'reports.json',
-      en: 'The reports you made about rooms or people, and their outcome. Kept 1 year after the decision.',
-      fr: 'Les signalements que vous avez faits sur des salons ou des personnes, et leur issue. Conservés 1 an après la décision.',
+      en: 'The reports you made about rooms or people, and their outcome.',
+      fr: 'Les signalements que vous avez faits sur des salons ou des personnes, et leur issue.',
       tables: ['reports'],
       rows: paged(() =>
         db
@@ -288,8 +288,8 @@ function areas(db: Db, userId: string): Area[] {
     },
     {
       file: 'decisions.json',
-      en: 'Moderation decisions about you, each with its statement of reasons, and your appeals. Kept 1 year.',
-      fr: 'Les décisions de modération vous concernant, chacune avec son exposé des motifs, et vos recours. Conservés 1 an.',
+      en: 'Moderation decisions about you, each with its statement of reasons, and your appeals.',
+      fr: 'Les décisions de modération vous concernant, chacune avec son exposé des motifs, et vos recours.',
       tables: ['decisions', 'appeals'],
       rows: paged(() =>
         db

@@ -104,7 +104,7 @@ export async function leaveRoom(deps: Deps, roomId: string, userId: string, via:
  * When no moderator is left on stage, the longest-serving speaker becomes one, so a room is
  * never without someone who can act on it.
  */
-async function handOverModeration(tx: Db, room: Room, now: Date, except?: string) {
+export async function handOverModeration(tx: Db, room: Room, now: Date, except?: string) {
   const moderators = await tx
     .select({ userId: roomParticipants.userId })
     .from(roomParticipants)
