@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ApiFailure } from '$lib/api';
+import { explainPrivacyFailure, PRIVACY_ERROR_KEYS } from './errors';
+
+function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
+  return { status: 400, code, details: [], retryAfterSeconds: null, requestId: 'req-1', ...patch };
+}
+
+type Messages = Record<string, unknown>;
+const messagesDir = new URL('../../../messages/', import.meta.url);
+const read = (path: string): Messages => JSON.parse(readFileSync(new URL(path, messagesDir), 'utf8'));
+const en = read('privacy/en.json');
+const fr = read('privacy/fr.json');
+const keys = (messages: Messages) => Object.keys(messages).filter((key) => key !== '$schema');
+
+function inputsOf(message: unknown): string[] {
+  const text = JSON.stringify(message);
+  const names = new Set<string>();
+  for (const [, name] of text.matchAll(/\{(\w+)\}/g)) if (name) names.add(name);
+  for (const [, name] of text.matchAll(/input (\w+)/g)) if (name) names.add(name);
+  return [...names].sort();
+}
+
+describe('the privacy messages', () => {
+  it('have the same keys and inputs in English and French', () => {
+    expect(keys(fr).sort()).toEqual(keys(en).sort());
+    for (const key of keys(en)) expect(inputsOf(fr[key]), key).toEqual(inputsOf(en[key]));
+  });
+
+  it('are all prefixed privacy_ and collide with no other area’s messages', () => {
+    for (const key of keys(en)) expect(key).toMatch(/^privacy_/);
+    const others = [
+      'en.json',
+      ...readdirSync(messagesDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && entry.name !== 'privacy')
+        .map((entry) => `${entry.name}/en.json`),
+    ];
+    for (const file of others) {
+      const theirs = new Set(keys(read(file)));
+      expect(
+        keys(en).filter((key) => theirs.has(key)),
+        file,
+      ).toEqual([]);
+    }
+  });
+
+  it('include every error key, and never contain “@{”', () => {
+    for (const key of PRIVACY_ERROR_KEYS) expect(keys(en)).toContain(key);
+    expect(JSON.stringify(en)).not.toContain('@{');
+    expect(JSON.stringify(fr)).not.toContain('@{');
+  });
+});
+
+describe('privacy errors', () => {
+  it('names the moment a new export is possible from the API’s wait', () => {
+    const now = new Date('2026-11-21T12:00:00Z');
+    expect(
+      explainPrivacyFailure(failure('export.too_soon', { status: 429, retryAfterSeconds: 3600 }), now),
+    ).toEqual({ key: 'privacy_error_export_too_soon', params: { at: '2026-11-21T13:00:00.000Z' } });
+    expect(explainPrivacyFailure(failure('export.too_soon', { status: 429 }), now)).toEqual({
+      key: 'privacy_error_export_too_soon_later',
+    });
+  });
+
+  it('maps deletion and export codes to their messages, and the rest to the shared ones', () => {
+    expect(explainPrivacyFailure(failure('deletion.wrong_passkey', { status: 403 }))).toEqual({
+      key: 'privacy_error_wrong_passkey',
+    });
+    expect(explainPrivacyFailure(failure('export.not_found', { status: 404 }))).toEqual({
+      key: 'privacy_error_export_gone',
+    });
+    expect(explainPrivacyFailure(failure('passkey.not_verified'))).toEqual({
+      shared: { key: 'error_passkey_not_verified' },
+    });
+    expect(explainPrivacyFailure(failure('boom', { status: 500 }))).toEqual({
+      shared: { key: 'error_internal', params: { id: 'req-1' } },
+    });
+  });
+});
