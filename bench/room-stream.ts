@@ -1,7 +1,7 @@
 // The cost of one live-stream batch for a room of 5,000: reading the room (roster in three bands),
 // diffing it, and fanning the diff out to every listener's stream on one API instance.
 import { randomUUID } from 'node:crypto';
-import { createDb, type Database, schema, systemClock } from '@salon/db';
+import { type Database, schema, systemClock } from '@salon/db';
 import { eq } from 'drizzle-orm';
 import { createLogger } from '../api/src/logger';
 import { recordEvent } from '../api/src/modules/rooms/rooms.service';

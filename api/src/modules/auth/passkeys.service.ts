@@ -184,7 +184,7 @@ export async function finishRegistration(
   });
 }
 
-async function createAccount(tx: Db, deps: Deps, pending: PendingSignup, now: Date) {
+async function createAccount(tx: Db, _deps: Deps, pending: PendingSignup, now: Date) {
   const ticket = await tx
     .update(phoneChallenges)
     .set({ ticketUsedAt: now })

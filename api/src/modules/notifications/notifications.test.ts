@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobs } from '../../jobs';
 import { createTestApp } from '../../testing';
-import { memberFactory, testClient } from '../../testing/client';
+import { memberFactory } from '../../testing/client';
 import { sseReader } from '../../testing/sse';
 import { inQuietHours, readSettings } from './settings';
 

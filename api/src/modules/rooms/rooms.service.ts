@@ -218,7 +218,7 @@ export async function requireModerator(db: Db, room: Room, userId: string) {
   if (room.hostId === userId) return;
   if (room.status === 'scheduled') throw roomErrors.notHost();
   const me = await participantOf(db, room.id, userId);
-  if (!me || !me.present || me.role !== 'moderator') throw roomErrors.notModerator();
+  if (!me?.present || me.role !== 'moderator') throw roomErrors.notModerator();
 }
 
 /** The host opens a scheduled room; a weekly show schedules its next occurrence at once. */
@@ -350,7 +350,7 @@ export async function scheduleEmptyCheck(tx: Db, deps: Deps, roomId: string, now
 /** Job handler: ends the room if it is still empty after the timeout. Idempotent. */
 export async function endIfEmpty(deps: Deps, roomId: string) {
   const room = await loadRoom(deps.database.db, roomId).catch(() => undefined);
-  if (!room || room.status !== 'live' || !room.emptySince) return false;
+  if (room?.status !== 'live' || !room.emptySince) return false;
   const cutoff = deps.clock.now().getTime() - deps.config.rooms.emptyTimeoutMinutes * 60_000;
   if (room.emptySince.getTime() > cutoff) return false;
   if ((await presentCount(deps.database.db, roomId)) > 0) return false;

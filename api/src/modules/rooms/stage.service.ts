@@ -292,7 +292,7 @@ export async function markPresence(deps: Deps, roomId: string, userId: string, p
   if (present) {
     const room = await loadRoom(deps.database.db, roomId).catch(() => undefined);
     const me = room && (await participantOf(deps.database.db, roomId, userId));
-    if (!room || room.status !== 'live' || !me || me.present) return;
+    if (room?.status !== 'live' || !me || me.present) return;
     const [removed] = await deps.database.db
       .select({ at: roomRemovals.createdAt })
       .from(roomRemovals)

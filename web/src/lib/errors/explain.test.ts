@@ -8,8 +8,13 @@ function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
 }
 
 type Messages = Record<string, unknown>;
-const catalogue = (locale: string): Messages =>
-  JSON.parse(readFileSync(new URL(`../../../messages/${locale}.json`, import.meta.url), 'utf8'));
+const read = (path: string): Messages =>
+  JSON.parse(readFileSync(new URL(`../../../messages/${path}`, import.meta.url), 'utf8'));
+// The moderation error messages (mod_error_*) live with the rest of moderation's texts.
+const catalogue = (locale: string): Messages => ({
+  ...read(`${locale}.json`),
+  ...read(`mod/${locale}.json`),
+});
 const en = catalogue('en');
 const fr = catalogue('fr');
 

@@ -1,4 +1,6 @@
 import { clubAdminPath, clubPath } from '$lib/clubs/slug';
+import { describeModNotification, type ModNotificationTextKey } from '$lib/moderation/notifications';
+import type { DecisionAction } from '$lib/moderation/types';
 import { profilePath } from '$lib/session';
 import type { Notification } from './types';
 
@@ -24,7 +26,10 @@ export type NotificationTextKey = (typeof NOTIFICATION_TEXT_KEYS)[number];
  * text then says "someone", "a room" or "a club" instead.
  */
 export interface NotificationView {
-  key: NotificationTextKey;
+  /** Moderation notifications use messages/mod/*.json (see $lib/moderation/notifications). */
+  key: NotificationTextKey | ModNotificationTextKey;
+  /** Moderation only: the decision's outcome the notification names. */
+  outcome?: DecisionAction | null;
   actor: string | null;
   topic: string | null;
   club: string | null;
@@ -70,6 +75,8 @@ export function describeNotification(n: Notification): NotificationView {
     href: null,
     roomStatus: roomStatusOf(n.room?.status),
   };
+  const mod = describeModNotification(n.type, data);
+  if (mod) return { ...view, key: mod.key, href: mod.href, outcome: mod.action };
   const roomKey = ROOM_KEYS[n.type];
   if (roomKey) {
     view.key = roomKey;

@@ -1,4 +1,6 @@
 import { formatDate } from '$lib/format/date';
+import { modNotificationText } from '$lib/moderation/notification-text';
+import { isModNotificationKey } from '$lib/moderation/notifications';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { NotificationTextKey, NotificationView } from './describe';
@@ -27,6 +29,7 @@ const RENDER = TEXTS as unknown as Record<NotificationTextKey, (inputs: Inputs) 
  * given (server rendering passes 'UTC', as LocalTime does).
  */
 export function notificationText(view: NotificationView, timeZone?: string): string {
+  if (isModNotificationKey(view.key)) return modNotificationText(view.key, view.outcome ?? null);
   const locale = getLocale();
   return RENDER[view.key]({
     name: view.actor ?? m.notif_someone(),
