@@ -70,6 +70,12 @@ export async function requestDeletion(
       .where(and(eq(rooms.hostId, userId), eq(rooms.status, 'live')));
   });
   for (const room of hosted) await endRoom(deps, room.id, null, 'host');
+  // "At once" means before this answer: the queued job stays as the retry if this fails midway.
+  if (input.immediate) {
+    await eraseAccount(deps, userId, now.toISOString()).catch((error: unknown) =>
+      deps.logger.warn({ err: error }, 'immediate erasure failed; the eraser job will retry'),
+    );
+  }
   return { erasureAt: when.toISOString() };
 }
 

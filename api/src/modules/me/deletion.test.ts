@@ -165,8 +165,10 @@ describe('account deletion (GDPR art. 17)', () => {
   it('erases at once on request and leaves no row that identifies the person', async () => {
     const { alice, bob, userId, roomId } = await busyAlice();
     const { recordingFile } = await moderationFootprint(userId, (await bob.get('/v1/me')).body.id, roomId);
-    await confirmDeletion(alice, true);
-    await createJobs(t).queue.runDue();
+    expect((await confirmDeletion(alice, true)).status).toBe(202);
+    // Erased before the answer: the passkey no longer opens anything.
+    expect((await alice.logIn()).body.error.code).toBe('passkey.unknown');
+    await createJobs(t).queue.runDue(); // the queued job then finds nothing left to do
 
     const rows = await allRows();
     const kept: string[] = [];

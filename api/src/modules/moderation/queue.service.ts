@@ -138,8 +138,12 @@ async function timeline(db: Db, roomId: string, at: Date | null) {
     db
       .select({
         event: roomEvents,
-        actor: { username: actor.username, displayName: actor.displayName },
-        subject: { username: eventSubject.username, displayName: eventSubject.displayName },
+        actor: { id: actor.id, username: actor.username, displayName: actor.displayName },
+        subject: {
+          id: eventSubject.id,
+          username: eventSubject.username,
+          displayName: eventSubject.displayName,
+        },
       })
       .from(roomEvents)
       .leftJoin(actor, eq(actor.id, roomEvents.actorId))
@@ -170,7 +174,7 @@ async function roomRecordings(db: Db, roomId: string, at: Date | null, now: Date
   const rows = await db
     .select({
       recording: recordings,
-      speaker: { username: speaker.username, displayName: speaker.displayName },
+      speaker: { id: speaker.id, username: speaker.username, displayName: speaker.displayName },
     })
     .from(recordings)
     .leftJoin(speaker, eq(speaker.id, recordings.speakerId))

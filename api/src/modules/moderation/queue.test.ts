@@ -212,7 +212,7 @@ describe('the review console API', () => {
     expect(detail.body.recordings).toEqual([
       {
         id: early.id,
-        speaker: { username: 'alice', displayName: 'Alice' },
+        speaker: { id: host.id, username: 'alice', displayName: 'Alice' },
         startedAt: start.toISOString(),
         endedAt: new Date(start.getTime() + 2000).toISOString(),
         status: 'complete',
@@ -220,7 +220,7 @@ describe('the review console API', () => {
       },
       {
         id: late.id,
-        speaker: { username: 'bob', displayName: 'Bob' },
+        speaker: { id: bob.id, username: 'bob', displayName: 'Bob' },
         startedAt: new Date(start.getTime() + 60_000).toISOString(),
         endedAt: new Date(start.getTime() + 62_000).toISOString(),
         status: 'complete',
