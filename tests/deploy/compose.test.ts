@@ -103,9 +103,8 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('keeps the recorder out of the default `up` until its worker ships, and nothing else', () => {
-    expect(service(compose, 'recorder').raw.profiles).toEqual(['recording']);
-    for (const name of REQUIRED_SERVICES.filter((n) => n !== 'recorder')) {
+  it('starts the whole stack, the recorder included, with a plain `up` (no profiles)', () => {
+    for (const name of REQUIRED_SERVICES) {
       expect(service(compose, name).raw.profiles, name).toBeUndefined();
     }
   });
