@@ -179,7 +179,10 @@ test('a member reports a room; a moderator listens, decides with reasons; the pe
   await form.getByRole('button', { name: 'Décider et envoyer l’exposé' }).click();
   await expect(form.getByText('Choisissez une décision.')).toBeVisible();
   await form.getByRole('radio', { name: /Suspendre le compte/ }).check();
-  await expect(form.getByText(`Vise ${a.name} (@${a.username})`)).toBeVisible();
+  // Everyone in the room's timeline can be decided about; the reported person comes first.
+  const subject = form.getByRole('combobox', { name: 'Qui la décision vise-t-elle ?' });
+  await expect(subject.locator('option:checked')).toHaveText(`${a.name} (@${a.username})`);
+  await expect(subject.locator('option')).toHaveCount(2);
   await form
     .getByRole('textbox', { name: 'Faits et circonstances' })
     .fill(

@@ -207,6 +207,9 @@ test('a member sees their data, downloads it, deletes their account and leaves n
       a.page.getByRole('heading', { level: 2, name: 'Les notifications dans l’application.' }),
     ).toBeVisible();
 
+    // A ends the room, so that later tests in this run find the hallway as they expect it.
+    const ended = await a.page.request.post(`/v1/rooms/${room.id}/end`, { headers: origin });
+    expect(ended.status()).toBe(204);
     await a.context.close();
     await b.context.close();
   } finally {
