@@ -5,7 +5,7 @@ import type { AppDeps, AppEnv } from '../../http/app-env';
 import { sse } from '../../http/sse';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
-import { listNotifications, markRead } from './notifications.service';
+import { listNotifications, markRead, mutedNames } from './notifications.service';
 import type { NotificationHub } from './stream';
 
 const doc = (summary: string) => describeRoute({ summary, tags: ['notifications'] });
@@ -32,6 +32,9 @@ export function notificationsRoutes(deps: AppDeps, hub: NotificationHub) {
         await hub.refresh(userId);
         return c.json({ unread }, 200);
       },
+    )
+    .get('/mutes', doc('The people and clubs I muted, with their names'), async (c) =>
+      c.json(await mutedNames(deps.database.db, requireAuth(c).userId), 200),
     )
     .get('/stream', doc('Live notifications and unread count (Server-Sent Events)'), async (c) => {
       const { userId } = requireAuth(c);

@@ -270,3 +270,30 @@ export async function markRead(
     );
   return unreadCount(db, userId);
 }
+
+/**
+ * The people and clubs the member muted, with their names, so that the settings can say who is
+ * muted (the settings store ids only). People whose account is gone or hidden are left out.
+ */
+export async function mutedNames(db: Db, userId: string) {
+  const [me] = await db
+    .select({ settings: users.notificationSettings })
+    .from(users)
+    .where(eq(users.id, userId));
+  const { mutedUsers, mutedClubs } = readSettings(me?.settings);
+  const people =
+    mutedUsers.length > 0
+      ? await db
+          .select({ id: users.id, username: users.username, displayName: users.displayName })
+          .from(users)
+          .where(and(inArray(users.id, mutedUsers), eq(users.status, 'active')))
+      : [];
+  const mutedClubRows =
+    mutedClubs.length > 0
+      ? await db
+          .select({ id: clubs.id, slug: clubs.slug, name: clubs.name })
+          .from(clubs)
+          .where(inArray(clubs.id, mutedClubs))
+      : [];
+  return { people, clubs: mutedClubRows };
+}

@@ -79,6 +79,11 @@ describe('notifications', () => {
     const fan = await member('bob');
     await fan.put('/v1/users/alice/follow');
     await fan.patch('/v1/me', { notificationSettings: { mutedUsers: [alice.id] } });
+    // The settings store ids; the member's own list comes back with names.
+    expect((await fan.get('/v1/notifications/mutes')).body).toEqual({
+      people: [{ id: alice.id, username: 'alice', displayName: 'Alice' }],
+      clubs: [],
+    });
     await openRoom(alice);
     await runJobs();
     expect(await types(fan)).toEqual([]);

@@ -13,70 +13,18 @@ export interface MutedLabel {
 }
 
 /**
- * The API keeps mutes as ids only and has no way to look an id up. The names are therefore kept
- * on this device when someone mutes from a profile or a club page, so the settings can say who
- * is muted; they are the member's own choices, never sent anywhere, and forgotten at sign-out.
+ * The names of the people and clubs the member muted (the settings store ids only), asked of the
+ * API when the settings are shown. Unreachable: no names, and the list says "a person you muted".
  */
-const STORAGE_KEY = 'salon-muted-names';
-
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
-
-function isLabel(value: unknown): value is MutedLabel {
-  if (typeof value !== 'object' || value === null) return false;
-  const label = value as Record<string, unknown>;
-  return (
-    (label.kind === 'user' || label.kind === 'club') &&
-    typeof label.name === 'string' &&
-    typeof label.handle === 'string'
-  );
-}
-
-export function mutedLabels(): Record<string, MutedLabel> {
-  const raw = storage()?.getItem(STORAGE_KEY);
-  if (!raw) return {};
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed !== 'object' || parsed === null) return {};
-    return Object.fromEntries(Object.entries(parsed).filter(([, value]) => isLabel(value))) as Record<
-      string,
-      MutedLabel
-    >;
-  } catch {
-    return {};
-  }
-}
-
-function writeLabels(labels: Record<string, MutedLabel>): void {
-  try {
-    const store = storage();
-    if (!store) return;
-    if (Object.keys(labels).length === 0) store.removeItem(STORAGE_KEY);
-    else store.setItem(STORAGE_KEY, JSON.stringify(labels));
-  } catch {
-    // Storage full or refused: the settings will show "a person you muted" instead of a name.
-  }
-}
-
-function remember(id: string, label: MutedLabel | null): void {
-  const labels = mutedLabels();
-  if (label) labels[id] = label;
-  else delete labels[id];
-  writeLabels(labels);
-}
-
-/** Forgets every name kept on this device (at sign-out). */
-export function forgetMutedLabels(): void {
-  try {
-    storage()?.removeItem(STORAGE_KEY);
-  } catch {
-    // nothing kept
-  }
+export async function loadMutedLabels(): Promise<Record<string, MutedLabel>> {
+  const result = await callApi(browserApi().v1.notifications.mutes.$get());
+  if (!result.ok) return {};
+  return Object.fromEntries([
+    ...result.data.people.map(
+      (p) => [p.id, { kind: 'user', name: p.displayName, handle: p.username }] as const,
+    ),
+    ...result.data.clubs.map((c) => [c.id, { kind: 'club', name: c.name, handle: c.slug }] as const),
+  ]);
 }
 
 /**
@@ -94,18 +42,16 @@ export async function updateNotificationSettings(
   return saved.ok ? { ok: true, data: saved.data.notificationSettings } : saved;
 }
 
-/** Mutes or unmutes one person or club, and keeps (or forgets) their name on this device. */
+/** Mutes or unmutes one person or club. */
 export async function setMuted(
   kind: MuteKind,
   id: string,
   on: boolean,
-  label: MutedLabel | null,
 ): Promise<ApiResult<NotificationSettings>> {
   const result = await updateNotificationSettings((settings) => ({
     ...settings,
     mutedUsers: kind === 'user' ? toggled(settings.mutedUsers, id, on) : [...settings.mutedUsers],
     mutedClubs: kind === 'club' ? toggled(settings.mutedClubs, id, on) : [...settings.mutedClubs],
   }));
-  if (result.ok) remember(id, on ? label : null);
   return result;
 }
