@@ -20,6 +20,8 @@ export class RoomAudio {
   micBusy = $state(false);
   /** The browser refused to play sound before a gesture: a button has to ask for it. */
   blocked = $state(false);
+  /** Salon's recorder is in the room now (LiveKit tells every client: `room.isRecording`). */
+  recording = $state(false);
   #room: LiveKitRoom | null = null;
   #elements = new Set<HTMLMediaElement>();
   #generation = 0;
@@ -54,6 +56,9 @@ export class RoomAudio {
             this.#elements.delete(element);
           }
         })
+        .on(RoomEvent.RecordingStatusChanged, (recording: boolean) => {
+          this.recording = recording;
+        })
         .on(RoomEvent.AudioPlaybackStatusChanged, () => {
           this.blocked = !room.canPlaybackAudio;
         })
@@ -70,6 +75,7 @@ export class RoomAudio {
         .on(RoomEvent.Disconnected, () => {
           if (generation !== this.#generation) return;
           this.micOn = false;
+          this.recording = false;
           this.status = 'unavailable';
         });
       await withTimeout(room.connect(url, token, { autoSubscribe: true }), CONNECT_TIMEOUT_MS);
@@ -80,6 +86,7 @@ export class RoomAudio {
       this.#room = room;
       this.status = 'connected';
       this.blocked = !room.canPlaybackAudio;
+      this.recording = room.isRecording;
     } catch {
       if (generation === this.#generation) this.status = 'unavailable';
     }
@@ -133,6 +140,7 @@ export class RoomAudio {
     this.#elements.clear();
     this.micOn = false;
     this.blocked = false;
+    this.recording = false;
     this.status = 'off';
   }
 }
