@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApiFailure } from '$lib/api';
+import { inputsOf, type Messages, readMessages as read } from '$lib/i18n/message-files';
 import { ERROR_MESSAGE_KEYS, explainFailure, summarizeFailure } from './explain';
 
 function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
   return { status: 400, code, details: [], retryAfterSeconds: null, requestId: 'req-1', ...patch };
 }
 
-type Messages = Record<string, unknown>;
-const read = (path: string): Messages =>
-  JSON.parse(readFileSync(new URL(`../../../messages/${path}`, import.meta.url), 'utf8'));
 // The moderation error messages (mod_error_*) live with the rest of moderation's texts.
 const catalogue = (locale: string): Messages => ({
   ...read(`${locale}.json`),
@@ -17,15 +14,6 @@ const catalogue = (locale: string): Messages => ({
 });
 const en = catalogue('en');
 const fr = catalogue('fr');
-
-/** The `{inputs}` a message uses, whether it is a plain string or has plural variants. */
-function inputsOf(message: unknown): string[] {
-  const text = JSON.stringify(message);
-  const names = new Set<string>();
-  for (const [, name] of text.matchAll(/\{(\w+)\}/g)) if (name) names.add(name);
-  for (const [, name] of text.matchAll(/input (\w+)/g)) if (name) names.add(name);
-  return [...names].sort();
-}
 
 describe('the error messages', () => {
   it.each(ERROR_MESSAGE_KEYS)('%s exists in English and French, with the same inputs', (key) => {

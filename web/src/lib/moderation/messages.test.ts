@@ -1,24 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_MESSAGE_KEYS } from '$lib/errors/explain';
+import { inputsOf, messageKeys, otherEnglishFiles, readMessages as read } from '$lib/i18n/message-files';
 import { MOD_FORM_ERROR_KEYS } from './errors';
 import { MOD_NOTIFICATION_TEXT_KEYS } from './notifications';
 
-type Messages = Record<string, unknown>;
-const messagesDir = new URL('../../../messages/', import.meta.url);
-const read = (path: string): Messages => JSON.parse(readFileSync(new URL(path, messagesDir), 'utf8'));
 const en = read('mod/en.json');
 const fr = read('mod/fr.json');
-const keys = Object.keys(en).filter((key) => key !== '$schema');
-
-/** The `{inputs}` a message uses, whether it is a plain string or has plural variants. */
-function inputsOf(message: unknown): string[] {
-  const text = JSON.stringify(message);
-  const names = new Set<string>();
-  for (const [, name] of text.matchAll(/\{(\w+)\}/g)) if (name) names.add(name);
-  for (const [, name] of text.matchAll(/input (\w+)/g)) if (name) names.add(name);
-  return [...names].sort();
-}
+const keys = messageKeys(en);
 
 describe('the moderation messages', () => {
   it('have the same keys and inputs in both languages', () => {
@@ -32,12 +20,7 @@ describe('the moderation messages', () => {
   });
 
   it('are all prefixed mod_ and clash with no other message file', () => {
-    const others = [
-      'en.json',
-      ...readdirSync(messagesDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && entry.name !== 'mod')
-        .map((entry) => `${entry.name}/en.json`),
-    ].flatMap((file) => Object.keys(read(file)));
+    const others = otherEnglishFiles('mod').flatMap((file) => Object.keys(read(file)));
     for (const key of keys) {
       expect(key).toMatch(/^mod_[a-z0-9_]+$/);
       expect(others, key).not.toContain(key);

@@ -1,26 +1,19 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApiFailure } from '$lib/api';
+import {
+  inputsOf,
+  messageKeys as keys,
+  otherEnglishFiles,
+  readMessages as read,
+} from '$lib/i18n/message-files';
 import { explainPrivacyFailure, PRIVACY_ERROR_KEYS } from './errors';
 
 function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
   return { status: 400, code, details: [], retryAfterSeconds: null, requestId: 'req-1', ...patch };
 }
 
-type Messages = Record<string, unknown>;
-const messagesDir = new URL('../../../messages/', import.meta.url);
-const read = (path: string): Messages => JSON.parse(readFileSync(new URL(path, messagesDir), 'utf8'));
 const en = read('privacy/en.json');
 const fr = read('privacy/fr.json');
-const keys = (messages: Messages) => Object.keys(messages).filter((key) => key !== '$schema');
-
-function inputsOf(message: unknown): string[] {
-  const text = JSON.stringify(message);
-  const names = new Set<string>();
-  for (const [, name] of text.matchAll(/\{(\w+)\}/g)) if (name) names.add(name);
-  for (const [, name] of text.matchAll(/input (\w+)/g)) if (name) names.add(name);
-  return [...names].sort();
-}
 
 describe('the privacy messages', () => {
   it('have the same keys and inputs in English and French', () => {
@@ -30,13 +23,7 @@ describe('the privacy messages', () => {
 
   it('are all prefixed privacy_ and collide with no other area’s messages', () => {
     for (const key of keys(en)) expect(key).toMatch(/^privacy_/);
-    const others = [
-      'en.json',
-      ...readdirSync(messagesDir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && entry.name !== 'privacy')
-        .map((entry) => `${entry.name}/en.json`),
-    ];
-    for (const file of others) {
+    for (const file of otherEnglishFiles('privacy')) {
       const theirs = new Set(keys(read(file)));
       expect(
         keys(en).filter((key) => theirs.has(key)),

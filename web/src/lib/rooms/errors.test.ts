@@ -1,27 +1,19 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApiFailure } from '$lib/api';
+import {
+  inputsOf,
+  messageKeys as keys,
+  otherEnglishFiles,
+  readMessages as read,
+} from '$lib/i18n/message-files';
 import { explainRoomFailure, ROOM_ERROR_KEYS, summarizeRoomFailure } from './errors';
 
 function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
   return { status: 400, code, details: [], retryAfterSeconds: null, requestId: 'req-1', ...patch };
 }
 
-type Messages = Record<string, unknown>;
-const messagesDir = new URL('../../../messages/', import.meta.url);
-const read = (path: string): Messages => JSON.parse(readFileSync(new URL(path, messagesDir), 'utf8'));
 const en = read('rooms/en.json');
 const fr = read('rooms/fr.json');
-const keys = (messages: Messages) => Object.keys(messages).filter((key) => key !== '$schema');
-
-/** The `{inputs}` a message uses, whether it is a plain string or has plural variants. */
-function inputsOf(message: unknown): string[] {
-  const text = JSON.stringify(message);
-  const names = new Set<string>();
-  for (const [, name] of text.matchAll(/\{(\w+)\}/g)) if (name) names.add(name);
-  for (const [, name] of text.matchAll(/input (\w+)/g)) if (name) names.add(name);
-  return [...names].sort();
-}
 
 describe('the room messages', () => {
   it('have the same keys and inputs in English and French', () => {
@@ -31,13 +23,7 @@ describe('the room messages', () => {
 
   it('are all prefixed, so they never collide with another area’s messages', () => {
     for (const key of keys(en)) expect(key).toMatch(/^(room|hallway)_/);
-    const others = [
-      'en.json',
-      ...readdirSync(new URL('.', messagesDir), { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && entry.name !== 'rooms')
-        .map((entry) => `${entry.name}/en.json`),
-    ];
-    for (const file of others) {
+    for (const file of otherEnglishFiles('rooms')) {
       const theirs = new Set(keys(read(file)));
       expect(
         keys(en).filter((key) => theirs.has(key)),
