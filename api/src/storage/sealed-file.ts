@@ -4,6 +4,19 @@ import { dirname } from 'node:path';
 import type { Crypto } from '../crypto';
 
 const CHUNK = 64 * 1024;
+/** Each sealed chunk: a 4-byte length, then the chunk with secretstream's 17 bytes (tag and MAC). */
+const CHUNK_OVERHEAD = 4 + 17;
+
+/**
+ * The plaintext size of a sealed file from its size alone, so that a reader can answer Range
+ * requests without decrypting the file first.
+ */
+export function plaintextSize(sealedSize: number, crypto: Pick<Crypto, 'streamHeaderBytes'>) {
+  const body = sealedSize - crypto.streamHeaderBytes;
+  if (body <= 0) return 0;
+  const chunks = Math.ceil(body / (CHUNK + CHUNK_OVERHEAD));
+  return Math.max(0, body - chunks * CHUNK_OVERHEAD);
+}
 
 /**
  * A file encrypted as it is written (libsodium secretstream, see crypto.ts): plaintext never

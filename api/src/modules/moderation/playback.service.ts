@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { errors } from '../../http/errors';
 import { openRecording } from '../../recorder/pipeline';
+import { plaintextSize } from '../../storage/sealed-file';
 import { appendAudit } from '../audit/audit.service';
 import { assertStaff } from '../staff/staff.service';
 import { modErrors } from './moderation.errors';
@@ -14,22 +15,6 @@ type RecordingRow = typeof recordings.$inferSelect;
 
 /** A playback link works this long; the player asks again (and is audited again) after that. */
 export const PLAYBACK_TTL_MS = 10 * 60_000;
-
-/**
- * The sealed layout of api/src/storage/sealed-file.ts: a secretstream header, then chunks of
- * 64 KiB of plaintext (the last one shorter), each framed by a 4-byte length and carrying
- * 17 bytes of authentication and tag. It lets Range requests know the plaintext size without
- * decrypting the file first.
- */
-const PLAIN_CHUNK = 64 * 1024;
-const CHUNK_OVERHEAD = 4 + 17;
-
-export function plaintextSize(sealedSize: number, headerBytes: number) {
-  const body = sealedSize - headerBytes;
-  if (body <= 0) return 0;
-  const chunks = Math.ceil(body / (PLAIN_CHUNK + CHUNK_OVERHEAD));
-  return Math.max(0, body - chunks * CHUNK_OVERHEAD);
-}
 
 /** Tokens are MACs under a key derived from the recording KEK, so any API instance can check them. */
 function tokenKey(deps: Pick<Deps, 'crypto' | 'secrets'>) {
@@ -152,7 +137,7 @@ export async function openAudio(
   const [recording] = await db.select().from(recordings).where(eq(recordings.id, recordingId));
   const row = playable(recording, report.roomId);
 
-  const size = plaintextSize(row.sizeBytes, deps.crypto.streamHeaderBytes);
+  const size = plaintextSize(row.sizeBytes, deps.crypto);
   const range = parseRange(rangeHeader, size);
   const headers: Record<string, string> = {
     'Content-Type': 'audio/ogg',

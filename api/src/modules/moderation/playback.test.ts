@@ -6,8 +6,9 @@ import { schema } from '@salon/db';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRecording, type Recording } from '../../recorder/pipeline';
+import { plaintextSize } from '../../storage/sealed-file';
 import { type Member, moderationApp, recordSpeaker, report, statement } from './moderation.fixtures';
-import { PLAYBACK_TTL_MS, parseRange, plaintextSize } from './playback.service';
+import { PLAYBACK_TTL_MS, parseRange } from './playback.service';
 
 let m: Awaited<ReturnType<typeof moderationApp>>;
 beforeEach(async () => {
@@ -70,7 +71,7 @@ describe('listening to a recording', () => {
 
     const expected = await plaintext(recording);
     expect(expected.length).toBeGreaterThan(64 * 1024);
-    expect(plaintextSize(recording.sizeBytes, m.t.crypto.streamHeaderBytes)).toBe(expected.length);
+    expect(plaintextSize(recording.sizeBytes, m.t.crypto)).toBe(expected.length);
 
     const whole = await mod.raw(started.body.url);
     expect(whole.status).toBe(200);
