@@ -6,6 +6,7 @@ import { type Crypto, crypto } from './crypto';
 import { type Config, ConfigError, type Secrets } from './env';
 import { AppError } from './http/errors';
 import { sweepRetention } from './jobs/retention';
+import type { Logger } from './logger';
 import { writeCheckpoint } from './modules/audit/audit.checkpoints';
 import { verifyAuditLog } from './modules/audit/audit.verify';
 import { mintInvites } from './modules/invites/invites.service';
@@ -68,21 +69,14 @@ const commands: Record<string, Command> = {
     if (Number.isNaN(now.getTime()))
       throw new Error('--now takes an ISO 8601 time, e.g. 2026-12-24T00:00:00Z');
     // Secrets: pruning the audit log signs a checkpoint with the audit key.
-    const { database, logger, config, secrets } = await boot({ needSecrets: true, logToStderr: true });
-    try {
-      await database.migrate();
-      const removed = await sweepRetention(
-        { database, logger, config, secrets, crypto: await crypto() },
-        now,
-      );
+    return withDatabase(async (deps) => {
+      const removed = await sweepRetention(deps, now);
       const lines = Object.entries(removed).map(([table, n]) => `  ${table}: ${n}`);
       const message = lines.length
         ? `Removed, as of ${now.toISOString()}:\n${lines.join('\n')}`
         : 'Nothing was due.';
       return { ok: true, message, now: now.toISOString(), removed };
-    } finally {
-      await database.close();
-    }
+    });
   },
   'invites mint': async ([count]) => {
     const n = Number(count);
@@ -188,15 +182,15 @@ async function withDatabase<T>(
     database: Database;
     config: Config;
     secrets: Secrets;
+    logger: Logger;
     crypto: Crypto;
     clock: typeof systemClock;
   }) => Promise<T>,
 ) {
-  const { database, config, secrets } = await boot({ needSecrets: true, logToStderr: true });
+  const { database, config, secrets, logger } = await boot({ needSecrets: true, logToStderr: true });
   try {
     await database.migrate();
-    if (!secrets) throw new Error('secrets are required');
-    return await work({ database, config, secrets, crypto: await crypto(), clock: systemClock });
+    return await work({ database, config, secrets, logger, crypto: await crypto(), clock: systemClock });
   } finally {
     await database.close();
   }

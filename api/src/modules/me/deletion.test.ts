@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schema } from '@salon/db';
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobs } from '../../jobs';
 import { createTestApp } from '../../testing';
 import { testClient } from '../../testing/client';
+import { seedModerationHistory } from '../../testing/moderation-history';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let dataDir: string;
@@ -56,56 +57,6 @@ async function busyAlice() {
   await alice.post(`/v1/rooms/${room.id}/reactions`, { emoji: '🔥' });
   await createJobs(t).queue.runDue();
   return { alice, bob, userId, roomId: room.id as string };
-}
-
-/** A report she made, a decision about her with her appeal, and a recording of her voice. */
-async function moderationFootprint(userId: string, bobId: string, roomId: string) {
-  const db = t.database.db;
-  const now = t.clock.now();
-  await db.insert(schema.reports).values({
-    reporterId: userId,
-    subjectId: bobId,
-    roomId,
-    category: 'spam_scam',
-    description: 'Selling miracle cures.',
-    createdAt: now,
-  });
-  const [decision] = await db
-    .insert(schema.decisions)
-    .values({
-      subjectId: userId,
-      moderatorId: bobId,
-      roomId,
-      action: 'warn',
-      facts: 'Shouting over other speakers.',
-      ground: 'terms',
-      groundDetail: 'Terms §4',
-      scope: 'The account',
-      createdAt: now,
-      appealUntil: new Date(now.getTime() + 182 * DAY),
-    })
-    .returning();
-  await db.insert(schema.appeals).values({
-    decisionId: decision?.id ?? '',
-    appellantId: userId,
-    text: 'Please listen again.',
-    createdAt: now,
-  });
-  mkdirSync(join(dataDir, 'recordings'), { recursive: true });
-  const recordingFile = join(dataDir, 'recordings', 'voice.opus.sealed');
-  writeFileSync(recordingFile, 'sealed bytes');
-  await db.insert(schema.recordings).values({
-    roomId,
-    speakerId: userId,
-    trackSid: 'TR_alice',
-    status: 'complete',
-    startedAt: now,
-    kekId: 'k1',
-    wrappedKey: 'wrapped',
-    file: 'voice.opus.sealed',
-    expiresAt: new Date(now.getTime() + 30 * DAY),
-  });
-  return { recordingFile };
 }
 
 async function allRows() {
@@ -164,7 +115,13 @@ describe('account deletion (GDPR art. 17)', () => {
 
   it('erases at once on request and leaves no row that identifies the person', async () => {
     const { alice, bob, userId, roomId } = await busyAlice();
-    const { recordingFile } = await moderationFootprint(userId, (await bob.get('/v1/me')).body.id, roomId);
+    const { recordingFile } = await seedModerationHistory(t.database.db, {
+      memberId: userId,
+      otherId: (await bob.get('/v1/me')).body.id,
+      roomId,
+      dataDir,
+      now: t.clock.now(),
+    });
     expect((await confirmDeletion(alice, true)).status).toBe(202);
     // Erased before the answer: the passkey no longer opens anything.
     expect((await alice.logIn()).body.error.code).toBe('passkey.unknown');

@@ -9,6 +9,7 @@ import { createJobs } from '../../jobs';
 import { sweepRetention } from '../../jobs/retention';
 import { createTestApp } from '../../testing';
 import { testClient } from '../../testing/client';
+import { seedModerationHistory } from '../../testing/moderation-history';
 import { exportedTables } from './export.builder';
 import { exportForOperator } from './export.service';
 
@@ -149,45 +150,12 @@ describe('data export (GDPR art. 15 and 20)', () => {
     const [room] = await db.select({ id: schema.rooms.id }).from(schema.rooms);
     const now = t.clock.now();
     await db.insert(schema.staff).values({ userId, role: 'moderator', grantedAt: now });
-    await db.insert(schema.reports).values({
-      reporterId: userId,
-      subjectId: bobId,
-      roomId: room?.id,
-      category: 'harassment',
-      description: 'Insults aimed at a speaker.',
-      createdAt: now,
-    });
-    const [decision] = await db
-      .insert(schema.decisions)
-      .values({
-        subjectId: userId,
-        action: 'warn',
-        facts: 'Repeated insults on stage.',
-        ground: 'terms',
-        groundDetail: 'Terms §4 — respect',
-        scope: 'The account',
-        createdAt: now,
-        appealUntil: new Date(now.getTime() + 182 * DAY),
-      })
-      .returning();
-    await db.insert(schema.appeals).values({
-      decisionId: decision?.id ?? '',
-      appellantId: userId,
-      text: 'I was quoting someone.',
-      createdAt: now,
-    });
-    await db.insert(schema.recordings).values({
+    await seedModerationHistory(db, {
+      memberId: userId,
+      otherId: bobId,
       roomId: room?.id ?? '',
-      speakerId: userId,
-      trackSid: 'TR_test',
-      status: 'complete',
-      startedAt: now,
-      endedAt: now,
-      sizeBytes: 1234,
-      kekId: 'k1',
-      wrappedKey: 'secret-wrapped-key',
-      file: 'x.opus.sealed',
-      expiresAt: new Date(now.getTime() + 30 * DAY),
+      dataDir,
+      now,
     });
     const file = join(dataDir, 'operator.zip');
     await exportForOperator(t, 'alice', file);

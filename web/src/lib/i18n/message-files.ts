@@ -34,3 +34,18 @@ export function otherEnglishFiles(area: string): string[] {
       .map((entry) => `${entry.name}/en.json`),
   ];
 }
+
+/** Keys one language lacks, and keys whose `{inputs}` differ between the two: [] when they match. */
+export function languageMismatches(en: Messages, fr: Messages): string[] {
+  const all = [...new Set([...messageKeys(en), ...messageKeys(fr)])].sort();
+  return all.filter(
+    (key) =>
+      !(key in en) || !(key in fr) || JSON.stringify(inputsOf(en[key])) !== JSON.stringify(inputsOf(fr[key])),
+  );
+}
+
+/** Keys of `area`'s messages that another area's English file also defines: [] when none. */
+export function clashes(area: string, messages: Messages): string[] {
+  const others = new Set(otherEnglishFiles(area).flatMap((file) => messageKeys(readMessages(file))));
+  return messageKeys(messages).filter((key) => others.has(key));
+}
