@@ -22,7 +22,17 @@ export interface ErrorBody {
 export const errors = {
   invalidRequest: (details: unknown[]) =>
     new AppError(400, 'request.invalid', 'The request is not valid. See details.', details),
+  /** NUL characters or ill-formed Unicode (see text.ts); details name where. */
+  invalidText: (details: unknown[]) =>
+    new AppError(
+      400,
+      'request.invalid_text',
+      'The request holds characters that cannot be stored (NUL or ill-formed Unicode).',
+      details,
+    ),
   malformed: () => new AppError(400, 'request.malformed', 'The request body is not valid JSON.'),
+  unsupportedMediaType: () =>
+    new AppError(415, 'request.unsupported_media_type', 'Send the request body as application/json.'),
   tooLarge: (limit: number) =>
     new AppError(413, 'request.too_large', `The request body is larger than ${limit} bytes.`),
   notFound: () => new AppError(404, 'route.not_found', 'There is nothing at this address.'),

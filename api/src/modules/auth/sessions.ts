@@ -7,6 +7,7 @@ import type { Crypto } from '../../crypto';
 import type { Config } from '../../env';
 import type { AppDeps, AppEnv, SessionUser } from '../../http/app-env';
 import { errors } from '../../http/errors';
+import { isStorableText } from '../../http/text';
 
 const { sessions, users } = schema;
 const DAY_MS = 86_400_000;
@@ -26,12 +27,14 @@ export function secureCookies(config: Config) {
 
 /** "Firefox on Android": enough to recognise one's own devices, nothing more (no version, no model). */
 export function deviceLabel(userAgent: string | undefined) {
-  if (!userAgent) return 'Unknown device';
+  const unknown = 'Unknown device';
+  // The header is the one free text a sign-in stores without a schema: same rule as every input.
+  if (!userAgent || !isStorableText(userAgent)) return unknown;
   const parsed = Bowser.parse(userAgent);
   const browser = parsed.browser.name;
   const os = parsed.os.name;
   if (browser && os) return `${browser} on ${os}`;
-  return browser ?? os ?? 'Unknown device';
+  return browser ?? os ?? unknown;
 }
 
 export async function createSession(

@@ -150,6 +150,13 @@ describe('explainFailure', () => {
     });
   });
 
+  it('says when the text holds characters that cannot be stored (NUL, broken Unicode)', () => {
+    const invalidText = failure('request.invalid_text', {
+      details: [{ in: 'json', path: 'bio', message: 'text.invalid_characters' }],
+    });
+    expect(explainFailure(invalidText).summary).toEqual({ key: 'error_request_invalid_text' });
+  });
+
   it('keeps a summary when a problem concerns no field the form has', () => {
     const unplaced = failure('request.invalid', {
       details: [{ in: 'json', path: 'ticket', message: 'Too small' }],

@@ -14,6 +14,7 @@ const COMPILED = {
   error_internal: m.error_internal,
   error_unknown: m.error_unknown,
   error_request_invalid: m.error_request_invalid,
+  error_request_invalid_text: m.error_request_invalid_text,
   error_rate_limited: m.error_rate_limited,
   error_rate_limited_later: m.error_rate_limited_later,
   error_csrf: m.error_csrf,
