@@ -1,5 +1,6 @@
 import { clubJoinPolicies, clubRoomVisibilities } from '@salon/db/schema';
 import { z } from 'zod';
+import { patchBody } from '../../http/patch';
 
 const RESERVED_SLUGS = new Set(['new', 'admin', 'salon', 'settings', 'search', 'me']);
 
@@ -30,7 +31,7 @@ export const createClubBody = z.strictObject({
   roomVisibility: z.enum(clubRoomVisibilities).default('members'),
 });
 
-export const updateClubBody = z.strictObject({
+export const updateClubBody = patchBody({
   name: name.optional(),
   description: clean(500, 'club.description_too_long').optional(),
   rules: clean(2000, 'club.rules_too_long').optional(),
@@ -38,7 +39,7 @@ export const updateClubBody = z.strictObject({
   roomVisibility: z.enum(clubRoomVisibilities).optional(),
 });
 
-export const memberUpdateBody = z.strictObject({
+export const memberUpdateBody = patchBody({
   role: z.enum(['admin', 'leader', 'member']).optional(),
   /** `active` approves a pending request. */
   status: z.literal('active').optional(),

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
+import { patchBody } from '../../http/patch';
 import { validate } from '../../http/validate';
 import { beginAddPasskey } from '../auth/accounts.service';
 import { authenticationBody, displayName, locale } from '../auth/auth.schemas';
@@ -30,7 +31,7 @@ const uuidParam = z.strictObject({ id: z.uuid() });
 
 const deletionBody = authenticationBody.extend({ immediate: z.boolean().default(false) });
 
-export const mePatchBody = z.strictObject({
+export const mePatchBody = patchBody({
   displayName: displayName.optional(),
   bio: z
     .string()
@@ -112,7 +113,7 @@ export function meRoutes(deps: AppDeps) {
       '/passkeys/:id',
       doc('Rename a passkey'),
       validate('param', idParam),
-      validate('json', z.strictObject({ name: z.string().trim().min(1).max(60) })),
+      validate('json', patchBody({ name: z.string().trim().min(1).max(60) })),
       async (c) =>
         c.json(
           {

@@ -1,5 +1,6 @@
 import { reactionEmojis, roomModes } from '@salon/db/schema';
 import { z } from 'zod';
+import { patchBody } from '../../http/patch';
 import { INTERESTS } from '../people/people.service';
 
 export const topic = z
@@ -19,9 +20,7 @@ export const createRoomBody = z.strictObject({
   invitees: z.array(z.string().min(3).max(30)).max(50).default([]),
 });
 
-export const updateRoomBody = z
-  .strictObject({ topic: topic.optional(), mode: z.enum(roomModes).optional() })
-  .refine((b) => b.topic !== undefined || b.mode !== undefined, { message: 'room.nothing_to_change' });
+export const updateRoomBody = patchBody({ topic: topic.optional(), mode: z.enum(roomModes).optional() });
 
 export const stageActions = [
   'invite',

@@ -157,6 +157,7 @@ const SIMPLE: Record<string, { key: ErrorMessageKey; field?: Field }> = {
   'network.unreachable': { key: 'error_network' },
   'proxy.api_unreachable': { key: 'error_network' },
   'request.malformed': { key: 'error_request_invalid' },
+  'request.unsupported_media_type': { key: 'error_request_invalid' },
   'request.invalid_text': { key: 'error_request_invalid_text' },
   'request.too_large': { key: 'error_request_invalid' },
   'request.rejected': { key: 'error_request_invalid' },

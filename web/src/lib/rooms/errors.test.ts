@@ -97,6 +97,15 @@ describe('explainRoomFailure', () => {
     });
   });
 
+  it('says when a change changed nothing (the API’s rule for every PATCH)', () => {
+    const explained = explainRoomFailure(
+      failure('request.invalid', {
+        details: [{ in: 'json', path: '', message: 'request.nothing_to_change' }],
+      }),
+    );
+    expect(explained.summary).toEqual({ key: 'room_error_nothing_to_change' });
+  });
+
   it('places the scheduling error of the API on the schedule field', () => {
     expect(explainRoomFailure(failure('room.schedule_in_past'))).toEqual({
       fields: { schedule: { key: 'room_error_schedule_in_past' } },

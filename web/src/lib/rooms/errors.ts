@@ -64,7 +64,7 @@ const SIMPLE: Record<string, { key: RoomErrorKey; field?: RoomField }> = {
   'room.not_host': { key: 'room_error_not_host' },
   'room.not_present': { key: 'room_error_not_present' },
   'room.host_protected': { key: 'room_error_host_protected' },
-  'room.nothing_to_change': { key: 'room_error_nothing_to_change' },
+  'request.nothing_to_change': { key: 'room_error_nothing_to_change' },
   'room.schedule_in_past': { key: 'room_error_schedule_in_past', field: 'schedule' },
   'stage.not_invited': { key: 'room_error_stage_not_invited' },
   'stage.not_on_stage': { key: 'room_error_stage_not_on_stage' },
