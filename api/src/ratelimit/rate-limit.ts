@@ -17,7 +17,25 @@ function windowStart({ windowSeconds, now }: Window) {
   return new Date(Math.floor(now.getTime() / ms) * ms);
 }
 
-/** Counts one more event in the current fixed window and returns the new count. */
+/** Seconds until the current window ends and its count starts again from zero. */
+export function secondsLeft(window: Window) {
+  const end = windowStart(window).getTime() + window.windowSeconds * 1000;
+  return Math.ceil((end - window.now.getTime()) / 1000);
+}
+
+/**
+ * Makes a check-then-count sequence atomic: callers passing the same key inside a transaction
+ * wait for each other until its end (a transaction-scoped advisory lock), so requests arriving
+ * together are counted one after the other. On PGlite every transaction is exclusive already.
+ */
+export async function serialize(tx: Db, key: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+/**
+ * Counts one more event in the current fixed window and returns the new count: one upsert, so
+ * parallel calls each see their own count.
+ */
 export async function hit(db: Db, window: Window): Promise<{ count: number; retryAfterSeconds: number }> {
   const start = windowStart(window);
   const end = new Date(start.getTime() + window.windowSeconds * 1000);

@@ -2,7 +2,7 @@ import { schema } from '@salon/db';
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
-import { enforce, hit, peek } from '../../ratelimit/rate-limit';
+import { enforce, hit, peek, secondsLeft, serialize } from '../../ratelimit/rate-limit';
 import { hashPhone, normalizePhone } from './phone';
 import { smsUnavailable } from './sms';
 
@@ -44,35 +44,40 @@ export async function startPhoneCheck(
   const { phoneHash, phoneKeyVersion } = hashPhone(phone.e164, crypto, secrets);
   const now = clock.now();
 
-  // SMS pumping defences: back-off per number, then caps per number, network and country.
+  // SMS pumping defences: back-off per number, then caps per number, network and country. One
+  // transaction, serialised per number: requests arriving together are checked and counted one
+  // after the other, and a refusal (which rolls back) counts nothing.
   const perPhone = { key: `otp:phone:${phoneHash}`, windowSeconds: HOUR, now };
-  const previous = await peek(db, perPhone);
-  if (previous.count >= config.otp.maxPerPhonePerHour) {
-    throw errors.rateLimited('otp.rate_limited', (await hit(db, perPhone)).retryAfterSeconds);
-  }
-  if (previous.lastAt) {
-    const waitMs = config.otp.resendCooldownSeconds * 1000 * 2 ** (previous.count - 1);
-    const readyAt = previous.lastAt.getTime() + waitMs;
-    if (now.getTime() < readyAt) {
-      throw errors.rateLimited('otp.cooldown', Math.ceil((readyAt - now.getTime()) / 1000));
+  const sent = await db.transaction(async (tx) => {
+    await serialize(tx, perPhone.key);
+    const previous = await peek(tx, perPhone);
+    if (previous.count >= config.otp.maxPerPhonePerHour) {
+      throw errors.rateLimited('otp.rate_limited', secondsLeft(perPhone));
     }
-  }
-  const code = 'otp.rate_limited';
-  await enforce(db, {
-    key: `otp:ip:${input.clientPrefix}`,
-    windowSeconds: HOUR,
-    now,
-    limit: config.otp.maxPerIpPrefixPerHour,
-    code,
+    if (previous.lastAt) {
+      const waitMs = config.otp.resendCooldownSeconds * 1000 * 2 ** (previous.count - 1);
+      const readyAt = previous.lastAt.getTime() + waitMs;
+      if (now.getTime() < readyAt) {
+        throw errors.rateLimited('otp.cooldown', Math.ceil((readyAt - now.getTime()) / 1000));
+      }
+    }
+    const code = 'otp.rate_limited';
+    await enforce(tx, {
+      key: `otp:ip:${input.clientPrefix}`,
+      windowSeconds: HOUR,
+      now,
+      limit: config.otp.maxPerIpPrefixPerHour,
+      code,
+    });
+    await enforce(tx, {
+      key: `otp:country:${phone.country}`,
+      windowSeconds: HOUR,
+      now,
+      limit: config.otp.maxPerCountryPerHour,
+      code,
+    });
+    return hit(tx, perPhone);
   });
-  await enforce(db, {
-    key: `otp:country:${phone.country}`,
-    windowSeconds: HOUR,
-    now,
-    limit: config.otp.maxPerCountryPerHour,
-    code,
-  });
-  const sent = await hit(db, perPhone);
 
   const otp = crypto.randomDigits(6);
   const [challenge] = await db

@@ -110,6 +110,42 @@ describe('phone check', () => {
     expect(t.sms.sent).toHaveLength(5);
   });
 
+  it('holds the cool-down and the cap per number when requests arrive together', async () => {
+    // 20 networks at once for one number: one SMS, the others wait for the cool-down.
+    const burst = () =>
+      Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          testClient(t, { ip: `203.0.${i}.7` }).post('/v1/auth/otp/start', { phone: '0612345678' }),
+        ),
+      );
+    let answers = await burst();
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
+    expect(new Set(answers.filter((a) => a.status !== 202).map((a) => a.body.error.code))).toEqual(
+      new Set(['otp.cooldown']),
+    );
+    expect(t.sms.sent).toHaveLength(1);
+    // Each time the cool-down is over, one more burst sends one more SMS, up to the cap (5 an hour).
+    for (const wait of [30, 60, 120, 240, 480]) {
+      t.clock.advance(wait * 1000);
+      answers = await burst();
+      expect(answers.filter((a) => a.status === 202).length).toBeLessThanOrEqual(1);
+    }
+    expect(t.sms.sent).toHaveLength(5);
+    expect(answers.every((a) => a.body.error?.code === 'otp.rate_limited')).toBe(true);
+  });
+
+  it('holds the cap per network when requests arrive together', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        testClient(t, { ip: `198.51.100.${i}` }).post('/v1/auth/otp/start', {
+          phone: `06123456${String(i).padStart(2, '0')}`,
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(8);
+    expect(t.sms.sent).toHaveLength(8);
+  });
+
   it('caps sends per network prefix and per country', async () => {
     const sameNetwork = (n: number) => testClient(t, { ip: `198.51.100.${n}` });
     for (let i = 0; i < 8; i++) {

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../testing';
+import { memberFactory, testClient } from '../testing/client';
+import { enforce, peek } from './rate-limit';
+
+let t: Awaited<ReturnType<typeof createTestApp>>;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+/** Every limit is counted by the database in one statement: requests arriving together cannot beat it. */
+describe('rate limits under parallel requests', () => {
+  it('lets exactly `limit` calls through, however many arrive together', async () => {
+    const window = {
+      key: 'test:parallel',
+      windowSeconds: 3600,
+      now: t.clock.now(),
+      limit: 10,
+      code: 'test.rate_limited',
+    };
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, () => enforce(t.database.db, window)),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
+    expect((await peek(t.database.db, window)).count).toBe(50);
+  });
+
+  it('holds the search budget of a member (60 a minute)', async () => {
+    const alice = await memberFactory(t)('alice');
+    const answers = await Promise.all(Array.from({ length: 75 }, () => alice.get('/v1/search?q=bo')));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(60);
+    expect(
+      answers.filter((a) => a.status === 429).every((a) => a.body.error.code === 'search.rate_limited'),
+    ).toBe(true);
+  });
+
+  it('holds the invite-check budget of a network (100 an hour)', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 120 }, () => testClient(t, { ip: '192.0.2.77' }).get('/v1/invites/NOPE1234')),
+    );
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(20);
+  });
+});
