@@ -5,6 +5,7 @@ import { loadDataMap, periodMs } from '@salon/policies';
 import { and, desc, eq, gt } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
+import { serialize } from '../../ratelimit/rate-limit';
 import { sealedReader, sealedWriter } from '../../storage/sealed-file';
 import { appendAudit } from '../audit/audit.service';
 import { deliver } from '../notifications/notifications.service';
@@ -42,6 +43,9 @@ export const exportsDir = (deps: Pick<Deps, 'config'>) => join(deps.config.dataD
 export async function requestExport(deps: Deps, userId: string) {
   const now = deps.clock.now();
   return deps.database.db.transaction(async (tx) => {
+    // One request a day, however many arrive together: the member's requests are checked and
+    // written one after the other (the lock lasts until this transaction ends).
+    await serialize(tx, `export:${userId}`);
     const [recent] = await tx
       .select({ requestedAt: dataExports.requestedAt })
       .from(dataExports)

@@ -123,6 +123,20 @@ describe('data export (GDPR art. 15 and 20)', () => {
     expect(archive.text('README.txt')).toContain('FRANÇAIS');
   });
 
+  it('takes one request a day even when several arrive together', async () => {
+    const { alice } = await twoMembers();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => alice.post('/v1/me/export')));
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 429).map((a) => a.body.error.code)).toEqual(
+      Array(9).fill('export.too_soon'),
+    );
+    expect(await t.database.db.select().from(schema.dataExports)).toHaveLength(1);
+    // A day later, one more.
+    t.clock.advance(DAY);
+    const later = await Promise.all(Array.from({ length: 5 }, () => alice.post('/v1/me/export')));
+    expect(later.filter((a) => a.status === 202)).toHaveLength(1);
+  });
+
   it('destroys the archive and its key after 7 days', async () => {
     const { alice } = await twoMembers();
     const { exportId } = (await alice.post('/v1/me/export')).body;
