@@ -7,6 +7,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const webPort = process.env.PORT ?? '3000';
 const apiPort = process.env.API_PORT ?? '3001';
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${webPort}`;
+// Without LIVEKIT_URL the API runs the local LiveKit server (see api/src/livekit/local-audio.ts);
+// the pages' connect-src must name it too.
+const livekitUrl = process.env.LIVEKIT_URL ?? `ws://127.0.0.1:${process.env.LIVEKIT_LOCAL_PORT ?? '7880'}`;
 
 const children = [
   spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'api/src/server.ts'], {
@@ -17,7 +20,7 @@ const children = [
   spawn('npx', ['vite', 'dev', '--port', webPort, '--strictPort'], {
     cwd: fileURLToPath(new URL('../web', import.meta.url)),
     stdio: 'inherit',
-    env: { ...process.env, API_ORIGIN: `http://127.0.0.1:${apiPort}` },
+    env: { ...process.env, API_ORIGIN: `http://127.0.0.1:${apiPort}`, LIVEKIT_URL: livekitUrl },
   }),
 ];
 

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Crypto } from './crypto';
@@ -55,6 +56,9 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LIVEKIT_URL: z.url({ protocol: /^(wss?|https?)$/ }).optional(),
   LIVEKIT_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LIVEKIT_LOCAL: flag.default(true),
+  LIVEKIT_LOCAL_PORT: z.coerce.number().int().min(1024).max(65533).default(7880),
+  LIVEKIT_SERVER_BIN: z.string().min(1).optional(),
   SMS_PROVIDER: z.enum(['outbox', 'brevo']).default('outbox'),
   SMS_OUTBOX: z.string().min(1).optional(),
   SMS_SENDER: z
@@ -115,7 +119,15 @@ export interface Config {
   publicUrl: URL;
   databaseUrl: string | undefined;
   dataDir: string;
-  livekit: { url: string | undefined; apiUrl: string | undefined };
+  livekit: {
+    url: string | undefined;
+    apiUrl: string | undefined;
+    /**
+     * The pinned livekit-server the app runs itself on loopback when no LIVEKIT_URL is set
+     * (development only; see livekit/local-server.ts). Null when that is off.
+     */
+    local: LocalLiveKitConfig | null;
+  };
   sms: { provider: 'outbox' | 'brevo'; outboxFile: string; sender: string; brevoUrl: string };
   otp: {
     allowedCountries: string[];
@@ -137,6 +149,15 @@ export interface Config {
   webBuildDir: string;
   bodyLimitBytes: number;
   secretsFile: string | undefined;
+}
+
+export interface LocalLiveKitConfig {
+  /** Signalling port; ICE/TCP uses the next one and UDP media the one after. */
+  port: number;
+  /** Where to look for the binary, in order: LIVEKIT_SERVER_BIN alone, else the cache then PATH. */
+  candidates: string[];
+  /** Where `npm run livekit:install` builds the pinned server (outside the clone). */
+  cacheFile: string;
 }
 
 export interface Secrets {
@@ -177,7 +198,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
     databaseUrl: e.DATABASE_URL,
     dataDir,
-    livekit: { url: e.LIVEKIT_URL, apiUrl: e.LIVEKIT_API_URL ?? httpUrlOf(e.LIVEKIT_URL) },
+    livekit: {
+      url: e.LIVEKIT_URL,
+      apiUrl: e.LIVEKIT_API_URL ?? httpUrlOf(e.LIVEKIT_URL),
+      local:
+        e.LIVEKIT_URL || !e.LIVEKIT_LOCAL || e.NODE_ENV === 'production'
+          ? null
+          : localLiveKit(source, e.LIVEKIT_LOCAL_PORT, e.LIVEKIT_SERVER_BIN),
+    },
     sms: {
       provider: e.SMS_PROVIDER,
       outboxFile: resolve(e.SMS_OUTBOX ?? join(dataDir, 'sms-outbox.jsonl')),
@@ -319,6 +347,23 @@ function readSecretsFile(file: string): RawSecrets {
 
 function stripEmpty(source: NodeJS.ProcessEnv) {
   return Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+/** The pinned livekit-server release; later tags carry `replace` directives `go install` refuses. */
+export const LIVEKIT_SERVER_VERSION = '1.13.5';
+
+function localLiveKit(source: NodeJS.ProcessEnv, port: number, explicitBin: string | undefined) {
+  const cacheHome = source.XDG_CACHE_HOME || join(source.HOME || homedir(), '.cache');
+  const cacheFile = join(cacheHome, 'salon', `livekit-server-v${LIVEKIT_SERVER_VERSION}`);
+  const onPath = (source.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, 'livekit-server'));
+  return {
+    port,
+    candidates: explicitBin ? [resolve(explicitBin)] : [cacheFile, ...onPath],
+    cacheFile,
+  };
 }
 
 function httpUrlOf(livekitUrl: string | undefined) {

@@ -10,6 +10,7 @@ import { crypto } from './crypto';
 import { ConfigError } from './env';
 import { createJobs } from './jobs';
 import { createLiveKit } from './livekit/livekit';
+import { startLocalAudio } from './livekit/local-audio';
 import { createSmsProvider } from './modules/phone/sms';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -18,10 +19,14 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void)
 const API_PATH = /^\/(v1(\/|$|\?)|healthz(\?|$))/;
 
 async function main() {
-  const { config, secrets, logger, database } = await boot({ needSecrets: true });
+  const booted = await boot({ needSecrets: true });
+  const { secrets, logger, database } = booted;
   if (!secrets) throw new Error('secrets are required to serve');
   await database.migrate();
   logger.info({ database: database.driver }, 'migrations applied');
+  // Development without LIVEKIT_URL: the pinned LiveKit server on loopback, so rooms have sound.
+  const audio = await startLocalAudio(booted.config, secrets, logger);
+  const config = audio.config;
 
   const deps = {
     database,
@@ -36,7 +41,12 @@ async function main() {
   const app = createApp(deps);
   const api = getRequestListener(app.fetch);
   const web = config.serveWeb
-    ? await loadWeb(config.webBuildDir, `http://127.0.0.1:${config.port}`, config.publicUrl.origin)
+    ? await loadWeb(
+        config.webBuildDir,
+        `http://127.0.0.1:${config.port}`,
+        config.publicUrl.origin,
+        config.livekit.url,
+      )
     : undefined;
 
   const server = createServer((req, res) => {
@@ -45,6 +55,7 @@ async function main() {
   });
   const jobs = config.runJobs ? createJobs(deps) : undefined;
   await jobs?.start();
+  await audio.startRecorder(deps);
 
   server.listen(config.port, config.host, () => {
     logger.info(
@@ -52,7 +63,8 @@ async function main() {
       'listening',
     );
     console.log(
-      `\n  Salon is running at ${config.publicUrl.origin}  (${describeDatabase(config, database)})\n`,
+      `\n  Salon is running at ${config.publicUrl.origin}  (${describeDatabase(config, database)})` +
+        `\n  ${audio.summary}\n`,
     );
   });
 
@@ -64,6 +76,7 @@ async function main() {
     server.closeIdleConnections();
     await new Promise((resolve) => server.close(resolve));
     await jobs?.stop();
+    await audio.stop();
     await database.close();
     process.exit(0);
   };
@@ -75,7 +88,12 @@ async function main() {
  * The SvelteKit (adapter-node) build. It reaches the API back through API_ORIGIN for SSR fetches,
  * and needs ORIGIN to know the public origin (its CSRF check on form posts compares against it).
  */
-async function loadWeb(buildDir: string, apiOrigin: string, publicOrigin: string): Promise<NodeHandler> {
+async function loadWeb(
+  buildDir: string,
+  apiOrigin: string,
+  publicOrigin: string,
+  livekitUrl: string | undefined,
+): Promise<NodeHandler> {
   const handlerFile = join(buildDir, 'handler.js');
   if (!existsSync(handlerFile)) {
     throw new ConfigError([
@@ -84,6 +102,8 @@ async function loadWeb(buildDir: string, apiOrigin: string, publicOrigin: string
   }
   process.env.API_ORIGIN ??= apiOrigin;
   process.env.ORIGIN ??= publicOrigin;
+  // The pages' connect-src names the LiveKit URL (the local server's when the API started one).
+  if (livekitUrl) process.env.LIVEKIT_URL = livekitUrl;
   const module = (await import(pathToFileURL(handlerFile).href)) as { handler: NodeHandler };
   return module.handler;
 }
