@@ -287,38 +287,47 @@ export async function react(deps: Deps, roomId: string, userId: string, emoji: s
   });
 }
 
-/** LiveKit webhooks keep presence honest when a client vanishes without calling leave. */
+/**
+ * LiveKit webhooks keep presence honest when a client vanishes without calling leave, and keep
+ * out whoever may no longer be in the room. The open-source livekit-server ignores
+ * `revokeTokenTs`, so a token minted before a removal, a ban or the end of the room still
+ * connects until it expires: LiveKit's `participant_joined` is checked against the database,
+ * and such a participant is disconnected at once.
+ */
 export async function markPresence(deps: Deps, roomId: string, userId: string, present: boolean) {
-  if (present) {
-    const room = await loadRoom(deps.database.db, roomId).catch(() => undefined);
-    const me = room && (await participantOf(deps.database.db, roomId, userId));
-    if (room?.status !== 'live' || !me || me.present) return;
-    const [removed] = await deps.database.db
-      .select({ at: roomRemovals.createdAt })
-      .from(roomRemovals)
-      .where(and(eq(roomRemovals.roomId, roomId), eq(roomRemovals.userId, userId)));
-    if (removed) return;
-    await deps.database.db.transaction(async (tx) => {
-      await tx
-        .update(roomParticipants)
-        .set({ present: true, leftAt: null })
-        .where(
-          and(
-            eq(roomParticipants.roomId, roomId),
-            eq(roomParticipants.userId, userId),
-            ne(roomParticipants.present, true),
-          ),
-        );
-      await tx.update(rooms).set({ emptySince: null }).where(eq(rooms.id, roomId));
-      await recordEvent(tx, {
-        roomId,
-        at: deps.clock.now(),
-        type: 'participant.joined',
-        subjectId: userId,
-        data: { via: 'livekit' },
-      });
-    });
+  if (!present) return leaveRoom(deps, roomId, userId, 'livekit');
+  const db = deps.database.db;
+  const room = await loadRoom(db, roomId).catch(() => undefined);
+  const me = room && (await participantOf(db, roomId, userId));
+  const [removed] = await db
+    .select({ at: roomRemovals.createdAt })
+    .from(roomRemovals)
+    .where(and(eq(roomRemovals.roomId, roomId), eq(roomRemovals.userId, userId)));
+  const [account] = await db.select({ status: users.status }).from(users).where(eq(users.id, userId));
+  if (room?.status !== 'live' || !me || removed || account?.status !== 'active') {
+    deps.logger.info({ roomId, userId }, 'livekit: disconnecting a participant the room no longer admits');
+    await syncLiveKit(deps, () => deps.livekit.removeParticipant(roomId, userId, { revokeTokens: true }));
     return;
   }
-  await leaveRoom(deps, roomId, userId, 'livekit');
+  if (me.present) return;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(roomParticipants)
+      .set({ present: true, leftAt: null })
+      .where(
+        and(
+          eq(roomParticipants.roomId, roomId),
+          eq(roomParticipants.userId, userId),
+          ne(roomParticipants.present, true),
+        ),
+      );
+    await tx.update(rooms).set({ emptySince: null }).where(eq(rooms.id, roomId));
+    await recordEvent(tx, {
+      roomId,
+      at: deps.clock.now(),
+      type: 'participant.joined',
+      subjectId: userId,
+      data: { via: 'livekit' },
+    });
+  });
 }
