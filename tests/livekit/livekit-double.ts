@@ -4,12 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { AccessToken, type ClaimGrants, TokenVerifier } from 'livekit-server-sdk';
 
 /**
- * A LiveKit protocol TEST DOUBLE — not a LiveKit server. No LiveKit binary can run on the
- * development machines, so tests talk to this instead. It speaks what Salon uses of the real
- * protocol: the RoomService Twirp JSON endpoints (authenticated with the API key's JWT, exactly as
- * livekit-server checks them), client connections with an access token (verified with
- * TokenVerifier, grants enforced as the SFU would), and webhook requests signed as LiveKit signs
- * them (a JWT whose sha256 claim is the body's digest).
+ * A LiveKit protocol TEST DOUBLE — not a LiveKit server — kept ONLY to inject faults the real
+ * server cannot be made to produce on demand: LiveKit down (`setDown`, every call 503), and
+ * forged, tampered or replayed webhook deliveries (`webhook` signs what the test wants). Everything
+ * else (tokens, permissions, hidden listeners, mute, removal, webhooks, the recorder, sound) is
+ * tested against the pinned livekit-server: api/src/livekit/real-server.test.ts,
+ * api/src/recorder/real-recorder.test.ts and tests/e2e/audio.spec.ts.
+ *
+ * It speaks what Salon uses of the real protocol: the RoomService Twirp JSON endpoints
+ * (authenticated with the API key's JWT), client "connections" with an access token (verified with
+ * TokenVerifier), and webhook requests signed as LiveKit signs them (a JWT whose sha256 claim is
+ * the body's digest).
  */
 export interface FakeParticipant {
   identity: string;

@@ -8,6 +8,8 @@ import type {} from './global-setup';
 export interface TestDatabase extends Database {
   /** Closes the connection and drops the database created for this test file. */
   drop(): Promise<void>;
+  /** Its URL on the PostgreSQL server, for another process to open; none on PGlite. */
+  url: string | undefined;
 }
 
 /** A fresh, migrated database for one test file, on the target global-setup chose. */
@@ -16,7 +18,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (target.kind === 'pglite') {
     const database = await createDb({ dataDir: 'memory://' });
     await database.migrate();
-    return { ...database, drop: () => database.close() };
+    return { ...database, url: undefined, drop: () => database.close() };
   }
   const name = `salon_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(target.adminUrl, { max: 1, onnotice: () => {} });
@@ -27,6 +29,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await database.migrate();
   return {
     ...database,
+    url: url.toString(),
     async drop() {
       await database.close();
       await admin.unsafe(`drop database if exists "${name}" with (force)`);

@@ -1,32 +1,31 @@
 /**
- * Shared set-up for the moderation tests (not used by the app): an app with a LiveKit test double
- * and a real data directory, members, staff, rooms and recordings made through the recorder.
+ * Shared set-up for the moderation tests (not used by the app): an app with a real data
+ * directory, members, staff, rooms and recordings made through the recorder. No LiveKit by
+ * default (what a decision does there is proven on the real server in livekit/real-server.test.ts);
+ * that test passes its own LiveKit URL and key pair.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schema } from '@salon/db';
 import { expect } from 'vitest';
-import { type LiveKitDouble, startLiveKitDouble } from '../../../../tests/livekit/livekit-double';
+import type { Secrets } from '../../env';
 import { startRecording } from '../../recorder/pipeline';
-import { createTestApp, testSecrets } from '../../testing';
+import { createTestApp } from '../../testing';
 import { memberFactory } from '../../testing/client';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 export type Member = Awaited<ReturnType<ReturnType<typeof memberFactory>>>;
 
-export async function moderationApp() {
-  const secrets = await testSecrets();
-  const lk: LiveKitDouble = await startLiveKitDouble(secrets.livekitApiKey, secrets.livekitApiSecret);
+export async function moderationApp(livekit?: { url: string; secrets: Secrets }) {
   const dataDir = await mkdtemp(join(tmpdir(), 'salon-mod-'));
   const t = await createTestApp(
-    { LIVEKIT_URL: lk.url.replace('http', 'ws'), DATA_DIR: dataDir },
-    { secrets },
+    { DATA_DIR: dataDir, ...(livekit ? { LIVEKIT_URL: livekit.url } : {}) },
+    livekit ? { secrets: livekit.secrets } : {},
   );
   const member = memberFactory(t);
   return {
     t,
-    lk,
     dataDir,
     member,
     /** A member who is also on Salon's moderation team. */
@@ -43,12 +42,10 @@ export async function moderationApp() {
     async join(who: Member, roomId: string) {
       const res = await who.post(`/v1/rooms/${roomId}/join`);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      await lk.connect(res.body.token);
-      return res.body as { token: string; role: string };
+      return res.body as { livekitUrl: string | null; token: string | null; role: string };
     },
     async close() {
       await t.close();
-      await lk.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

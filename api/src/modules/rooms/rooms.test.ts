@@ -1,24 +1,26 @@
 import { schema } from '@salon/db';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { type LiveKitDouble, startLiveKitDouble } from '../../../../tests/livekit/livekit-double';
 import { createJobs } from '../../jobs';
 import { createTestApp, testSecrets } from '../../testing';
 import { memberFactory, testClient } from '../../testing/client';
 
+/**
+ * The rooms' rules in the database, with no LiveKit (the app answers `livekitUrl: null` and the
+ * stage service has nothing to call): what LiveKit does with each change is proven on the real
+ * server in livekit/real-server.test.ts. The protocol test double appears only where a fault is
+ * injected: LiveKit down, forged and replayed webhooks.
+ */
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let member: ReturnType<typeof memberFactory>;
-let lk: LiveKitDouble;
 
 beforeEach(async () => {
-  const secrets = await testSecrets();
-  lk = await startLiveKitDouble(secrets.livekitApiKey, secrets.livekitApiSecret);
-  t = await createTestApp({ LIVEKIT_URL: lk.url.replace('http', 'ws'), ROOM_CAPACITY: '4' }, { secrets });
+  t = await createTestApp({ ROOM_CAPACITY: '4' });
   member = memberFactory(t);
 });
 afterEach(async () => {
   await t.close();
-  await lk.close();
 });
 
 async function openRoom(
@@ -33,8 +35,18 @@ async function openRoom(
 async function join(who: Awaited<ReturnType<ReturnType<typeof memberFactory>>>, roomId: string) {
   const res = await who.post(`/v1/rooms/${roomId}/join`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  await lk.connect(res.body.token);
-  return res.body as { livekitUrl: string; token: string; role: string };
+  return res.body as { livekitUrl: string | null; token: string | null; role: string };
+}
+
+/** The same rules with the protocol test double standing in for LiveKit, to inject its faults. */
+async function withLiveKitDouble() {
+  await t.close();
+  const secrets = await testSecrets();
+  const lk: LiveKitDouble = await startLiveKitDouble(secrets.livekitApiKey, secrets.livekitApiSecret);
+  t = await createTestApp({ LIVEKIT_URL: lk.url.replace('http', 'ws'), ROOM_CAPACITY: '4' }, { secrets });
+  member = memberFactory(t);
+  onTestFinished(() => lk.close());
+  return lk;
 }
 
 const stage = (
@@ -45,35 +57,12 @@ const stage = (
 ) => who.post(`/v1/rooms/${roomId}/stage/${target}`, { action });
 
 describe('opening and joining rooms', () => {
-  it('mints tokens from the database: speakers may publish the microphone, listeners are hidden and mute', async () => {
+  it('answers without sound when no LiveKit is configured, and keeps one presence per person', async () => {
     const host = await member('alice');
     const guest = await member('bob');
     const roomId = await openRoom(host);
-    const hostJoin = await join(host, roomId);
-    expect(hostJoin.role).toBe('moderator');
-    expect(hostJoin.livekitUrl).toBe(lk.url.replace('http', 'ws'));
-    const hostGrant = (await lk.connect(hostJoin.token)).video;
-    expect(hostGrant).toMatchObject({
-      room: roomId,
-      roomJoin: true,
-      canPublish: true,
-      canSubscribe: true,
-      hidden: false,
-    });
-    expect(hostGrant?.canPublishSources).toEqual(['microphone']);
-    expect(hostGrant?.canPublishData).toBe(false);
-
-    const guestJoin = await join(guest, roomId);
-    const claims = await lk.connect(guestJoin.token);
-    expect(claims.sub).toBe(guest.id); // identity from the session, never from the client
-    expect(claims.video).toMatchObject({
-      canPublish: false,
-      canPublishData: false,
-      canSubscribe: true,
-      hidden: true,
-    });
-    expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(600);
-    // One presence per person per room.
+    expect(await join(host, roomId)).toEqual({ livekitUrl: null, token: null, role: 'moderator' });
+    expect((await join(guest, roomId)).role).toBe('listener');
     await join(guest, roomId);
     expect((await guest.get(`/v1/rooms/${roomId}`)).body.participantCount).toBe(2);
   });
@@ -162,28 +151,10 @@ describe('the stage', () => {
       invitedToSpeak: true,
       handRaised: true,
     });
-    lk.calls.length = 0;
     expect((await stage(bob, roomId, bob.id, 'accept')).status).toBe(204);
     expect((await bob.get(`/v1/rooms/${roomId}`)).body.me).toMatchObject({
       role: 'speaker',
       handRaised: false,
-    });
-    // The full permission set, since LiveKit replaces what is omitted.
-    expect(lk.calls).toEqual([
-      {
-        method: 'UpdateParticipant',
-        body: expect.objectContaining({
-          room: roomId,
-          identity: bob.id,
-          // Proto3 JSON leaves out false and empty fields; LiveKit reads them as false.
-          permission: { canSubscribe: true, canPublish: true, canPublishSources: ['MICROPHONE'] },
-        }),
-      },
-    ]);
-    expect(lk.rooms.get(roomId)?.get(bob.id)?.permission).toEqual({
-      canSubscribe: true,
-      canPublish: true,
-      canPublishSources: ['MICROPHONE'],
     });
   });
 
@@ -197,25 +168,16 @@ describe('the stage', () => {
     await join(carol, roomId);
     await stage(host, roomId, bob.id, 'invite');
     await stage(bob, roomId, bob.id, 'accept');
-    await lk.connect((await bob.post(`/v1/rooms/${roomId}/join`)).body.token); // reconnect as a speaker: publishes the mic
-    const mic = lk.rooms.get(roomId)?.get(bob.id)?.tracks[0];
-    expect(mic?.muted).toBe(false);
 
     expect((await stage(host, roomId, bob.id, 'mute')).status).toBe(204);
-    expect(mic?.muted).toBe(true);
     expect((await stage(host, roomId, bob.id, 'moderator')).status).toBe(204);
     expect((await bob.get(`/v1/rooms/${roomId}`)).body.me.role).toBe('moderator');
     expect((await stage(bob, roomId, host.id, 'audience')).body.error.code).toBe('room.host_protected');
     expect((await stage(bob, roomId, bob.id, 'speaker')).status).toBe(204);
     expect((await stage(bob, roomId, bob.id, 'audience')).status).toBe(204); // anyone may step down
-    expect(lk.rooms.get(roomId)?.get(bob.id)?.permission).toEqual({ canSubscribe: true, hidden: true });
 
     expect((await stage(carol, roomId, bob.id, 'remove')).body.error.code).toBe('room.not_moderator');
     expect((await stage(host, roomId, carol.id, 'remove')).status).toBe(204);
-    expect(lk.calls.at(-1)).toMatchObject({
-      method: 'RemoveParticipant',
-      body: { identity: carol.id, revokeTokenTs: expect.any(String) },
-    });
     expect((await carol.post(`/v1/rooms/${roomId}/join`)).body.error.code).toBe('room.removed');
     const events = await t.database.db
       .select()
@@ -251,6 +213,7 @@ describe('the stage', () => {
   });
 
   it('keeps working without LiveKit: the database decides, LiveKit catches up', async () => {
+    const lk = await withLiveKitDouble();
     const host = await member('alice');
     const bob = await member('bob');
     const roomId = await openRoom(host);
@@ -276,7 +239,6 @@ describe('ending rooms', () => {
     await join(bob, roomId);
     expect((await bob.post(`/v1/rooms/${roomId}/end`)).body.error.code).toBe('room.not_moderator');
     expect((await host.post(`/v1/rooms/${roomId}/end`)).status).toBe(204);
-    expect(lk.calls.at(-1)).toMatchObject({ method: 'DeleteRoom', body: { room: roomId } });
     expect((await bob.get(`/v1/rooms/${roomId}`)).body).toMatchObject({
       status: 'ended',
       participantCount: 0,
@@ -365,6 +327,8 @@ describe('reactions', () => {
 
 describe('LiveKit webhooks', () => {
   it('accept only LiveKit’s signature, handle each event once, and keep presence honest', async () => {
+    // Forged, tampered and replayed deliveries are faults to inject: the double signs them.
+    const lk = await withLiveKitDouble();
     const host = await member('alice');
     const bob = await member('bob');
     const roomId = await openRoom(host);
