@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium';
 import { e2eAdminUrl, e2eEnv, e2ePort } from './e2e/support/paths';
 
 /**
@@ -21,18 +22,7 @@ export default defineConfig({
     baseURL,
     locale: 'fr-FR',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: 'node tests/e2e/support/server.mjs',
@@ -45,6 +35,8 @@ export default defineConfig({
       ...e2eEnv(),
       E2E_ADMIN_DATABASE_URL: e2eAdminUrl,
       PORT: String(e2ePort),
+      // The app runs its own LiveKit server (npm start does) on ports apart from a developer's.
+      LIVEKIT_LOCAL_PORT: String(e2ePort + 4000),
       // Sign-up tests create several members from one machine.
       OTP_MAX_PER_IP_PREFIX_PER_HOUR: '1000',
       LOG_LEVEL: 'warn',

@@ -1,4 +1,4 @@
-import type { Room as LiveKitRoom, RemoteTrack } from 'livekit-client';
+import type { Room as LiveKitRoom, RemoteParticipant, RemoteTrack } from 'livekit-client';
 
 /**
  * off: not connected (yet); connecting; connected; unavailable: no LiveKit configured, or it
@@ -43,10 +43,13 @@ export class RoomAudio {
       if (generation !== this.#generation) return;
       const room = new Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true });
       room
-        .on(RoomEvent.TrackSubscribed, (track: RemoteTrack) => {
+        .on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _publication, participant: RemoteParticipant) => {
           if (track.kind !== Track.Kind.Audio) return;
           const element = track.attach();
           element.dataset.roomAudio = '';
+          // Whose voice this is (a member id, as on the roster): lets the browser tests measure
+          // the audio that arrives from each speaker.
+          element.dataset.participant = participant.identity;
           document.body.append(element);
           this.#elements.add(element);
         })
