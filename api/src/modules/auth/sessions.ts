@@ -8,6 +8,7 @@ import type { Config } from '../../env';
 import type { AppDeps, AppEnv, SessionUser } from '../../http/app-env';
 import { errors } from '../../http/errors';
 import { isStorableText } from '../../http/text';
+import { DEACTIVATED_MEMBER_MAY, RESTRICTED_MEMBER_MAY, routeKey } from './access';
 
 const { sessions, users } = schema;
 const DAY_MS = 86_400_000;
@@ -145,17 +146,14 @@ export function sessionMiddleware(
 }
 
 /**
- * The signed-in member, or a 401. An account waiting for erasure may only see itself and cancel
- * (`allowDeactivated`); everything else answers `account.pending_deletion`.
+ * The signed-in member, or a 401. A restricted account (suspended, banned, waiting for erasure)
+ * may use only the routes access.ts lists for it; anything else answers 403 with its standing.
  */
-export function requireAuth(
-  c: Context<AppEnv>,
-  options: { allowDeactivated?: boolean; allowRestricted?: boolean } = {},
-) {
+export function requireAuth(c: Context<AppEnv>) {
   const auth = c.get('auth');
   if (!auth) throw errors.unauthenticated();
-  // A suspended or banned member may sign in only to read the decisions about them and appeal.
-  if (auth.restriction && !options.allowRestricted) {
+  const route = routeKey(c.req.method, c.req.routePath);
+  if (auth.restriction && !RESTRICTED_MEMBER_MAY.has(route)) {
     throw errors.forbidden(
       `account.${auth.restriction}`,
       auth.restriction === 'banned'
@@ -163,7 +161,7 @@ export function requireAuth(
         : 'This account is suspended. You can read the decision and appeal it.',
     );
   }
-  if (auth.deactivated && !options.allowDeactivated) {
+  if (auth.deactivated && !DEACTIVATED_MEMBER_MAY.has(route)) {
     throw errors.forbidden(
       'account.pending_deletion',
       'This account is being deleted. Cancel the deletion to use it.',

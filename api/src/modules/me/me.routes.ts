@@ -44,23 +44,17 @@ export const mePatchBody = patchBody({
 });
 
 export function meRoutes(deps: AppDeps) {
+  // Which of these stay open to a suspended, banned or deactivated account: auth/access.ts.
   const me = (c: Context<AppEnv>) => requireAuth(c);
-  // GDPR rights (access, portability, erasure) stay open to suspended and banned members.
-  const rightsHolder = (c: Context<AppEnv>) => requireAuth(c, { allowRestricted: true });
   return new Hono<AppEnv>()
-    .get('/', doc('My profile and settings'), async (c) =>
-      c.json(
-        await getMe(deps, requireAuth(c, { allowDeactivated: true, allowRestricted: true }).userId),
-        200,
-      ),
-    )
+    .get('/', doc('My profile and settings'), async (c) => c.json(await getMe(deps, me(c).userId), 200))
     .delete(
       '/',
       doc('Delete my account (GDPR art. 17): deactivated now, erased after the grace period or at once'),
       validate('json', deletionBody),
       async (c) => {
         const { response, immediate } = c.req.valid('json');
-        const result = await requestDeletion(deps, rightsHolder(c).userId, {
+        const result = await requestDeletion(deps, me(c).userId, {
           response: response as unknown as AuthenticationResponseJSON,
           immediate,
         });
@@ -69,17 +63,17 @@ export function meRoutes(deps: AppDeps) {
       },
     )
     .post('/export', doc('Ask for a copy of my data (GDPR art. 15 and 20)'), async (c) =>
-      c.json(await requestExport(deps, rightsHolder(c).userId), 202),
+      c.json(await requestExport(deps, me(c).userId), 202),
     )
     .get('/exports/:id', doc('The state of an export'), validate('param', uuidParam), async (c) =>
-      c.json(await exportStatus(deps, rightsHolder(c).userId, c.req.valid('param').id), 200),
+      c.json(await exportStatus(deps, me(c).userId, c.req.valid('param').id), 200),
     )
     .get(
       '/exports/:id/download',
       doc('Download an export (ZIP)'),
       validate('param', uuidParam),
       async (c) => {
-        const archive = await openExport(deps, rightsHolder(c).userId, c.req.valid('param').id);
+        const archive = await openExport(deps, me(c).userId, c.req.valid('param').id);
         return c.body(archive.body, 200, {
           'Content-Type': 'application/zip',
           'Content-Disposition': `attachment; filename="${archive.fileName}"`,
@@ -88,7 +82,7 @@ export function meRoutes(deps: AppDeps) {
       },
     )
     .post('/deletion/cancel', doc('Cancel the deletion of my account'), async (c) => {
-      const { userId } = requireAuth(c, { allowDeactivated: true });
+      const { userId } = me(c);
       await cancelDeletion(deps, userId);
       return c.json(await getMe(deps, userId), 200);
     })

@@ -22,14 +22,13 @@ const doc = (summary: string, tag = 'moderation') => describeRoute({ summary, ta
 
 /**
  * Mounted at /v1. Staff routes under /mod answer 403 `mod.forbidden` to anyone else; the member
- * side (decisions about me, appeals) stays open to suspended and banned accounts.
+ * side (decisions about me, appeals) stays open to suspended and banned accounts (auth/access.ts).
  */
 export function moderationRoutes(deps: AppDeps) {
-  const member = (c: Parameters<typeof requireAuth>[0]) => requireAuth(c, { allowRestricted: true }).userId;
-  const staff = (c: Parameters<typeof requireAuth>[0]) => requireAuth(c).userId;
+  const signedIn = (c: Parameters<typeof requireAuth>[0]) => requireAuth(c).userId;
   return new Hono<AppEnv>()
     .get('/me/decisions', doc('Decisions about me, with their statements of reasons', 'me'), async (c) =>
-      c.json(await myDecisions(deps, member(c)), 200),
+      c.json(await myDecisions(deps, signedIn(c)), 200),
     )
     .post(
       '/me/decisions/:id/appeal',
@@ -37,19 +36,22 @@ export function moderationRoutes(deps: AppDeps) {
       validate('param', idParam),
       validate('json', appealBody),
       async (c) =>
-        c.json(await appealDecision(deps, member(c), c.req.valid('param').id, c.req.valid('json').text), 201),
+        c.json(
+          await appealDecision(deps, signedIn(c), c.req.valid('param').id, c.req.valid('json').text),
+          201,
+        ),
     )
     .get('/mod/reports', doc('The report queue'), validate('query', queueQuery), async (c) =>
-      c.json(await listReports(deps, staff(c), c.req.valid('query')), 200),
+      c.json(await listReports(deps, signedIn(c), c.req.valid('query')), 200),
     )
     .get('/mod/reports/:id', doc('A report with its evidence'), validate('param', idParam), async (c) =>
-      c.json(await reportDetail(deps, staff(c), c.req.valid('param').id), 200),
+      c.json(await reportDetail(deps, signedIn(c), c.req.valid('param').id), 200),
     )
     .post('/mod/reports/:id/claim', doc('Claim a report'), validate('param', idParam), async (c) =>
-      c.json(await claimReport(deps, staff(c), c.req.valid('param').id), 200),
+      c.json(await claimReport(deps, signedIn(c), c.req.valid('param').id), 200),
     )
     .post('/mod/reports/:id/release', doc('Give a report back'), validate('param', idParam), async (c) =>
-      c.json(await releaseReport(deps, staff(c), c.req.valid('param').id), 200),
+      c.json(await releaseReport(deps, signedIn(c), c.req.valid('param').id), 200),
     )
     .post(
       '/mod/reports/:id/playbacks',
@@ -57,7 +59,7 @@ export function moderationRoutes(deps: AppDeps) {
       validate('param', idParam),
       validate('json', playbackBody),
       async (c) =>
-        c.json(await startPlayback(deps, staff(c), c.req.valid('param').id, c.req.valid('json')), 201),
+        c.json(await startPlayback(deps, signedIn(c), c.req.valid('param').id, c.req.valid('json')), 201),
     )
     .get(
       '/mod/recordings/:id/audio',
@@ -67,7 +69,7 @@ export function moderationRoutes(deps: AppDeps) {
       async (c) => {
         const audio = await openAudio(
           deps,
-          staff(c),
+          signedIn(c),
           c.req.valid('param').id,
           c.req.valid('query'),
           c.req.header('range'),
@@ -81,10 +83,10 @@ export function moderationRoutes(deps: AppDeps) {
       doc('Decide on a report, with a statement of reasons (DSA art. 17)'),
       validate('param', idParam),
       validate('json', decisionBody),
-      async (c) => c.json(await decide(deps, staff(c), c.req.valid('param').id, c.req.valid('json')), 201),
+      async (c) => c.json(await decide(deps, signedIn(c), c.req.valid('param').id, c.req.valid('json')), 201),
     )
     .get('/mod/appeals', doc('Appeals'), validate('query', appealsQuery), async (c) =>
-      c.json(await listAppeals(deps, staff(c), c.req.valid('query').status), 200),
+      c.json(await listAppeals(deps, signedIn(c), c.req.valid('query').status), 200),
     )
     .post(
       '/mod/appeals/:id/decision',
@@ -92,6 +94,6 @@ export function moderationRoutes(deps: AppDeps) {
       validate('param', idParam),
       validate('json', appealDecisionBody),
       async (c) =>
-        c.json(await decideAppeal(deps, staff(c), c.req.valid('param').id, c.req.valid('json')), 200),
+        c.json(await decideAppeal(deps, signedIn(c), c.req.valid('param').id, c.req.valid('json')), 200),
     );
 }

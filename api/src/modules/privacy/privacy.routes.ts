@@ -98,7 +98,7 @@ export function privacyRoutes(deps: AppDeps) {
       (c) => c.json(documents.dpia[c.req.valid('query').lang], 200),
     )
     .get('/me', doc('What Salon holds about me, area by area'), async (c) => {
-      const { userId } = requireAuth(c, { allowDeactivated: true });
+      const { userId } = requireAuth(c);
       c.header('Cache-Control', 'no-store');
       return c.json(await memberPrivacy(deps, documents, userId), 200);
     });
