@@ -42,6 +42,12 @@ export interface LocalLiveKitOptions {
   departureTimeout?: number;
   /** Each output line of the server (it logs JSON); kept short in errors otherwise. */
   onOutput?: (line: string) => void;
+  /** Another configuration than deploy/livekit.local.yaml (tests of the deployment file). */
+  configBody?: string;
+  /** Further command-line flags. */
+  args?: string[];
+  /** The address advertised to clients, when the configuration does not set it. */
+  nodeIp?: string;
 }
 
 /** The first candidate that is an executable livekit-server, with the version it reports. */
@@ -108,12 +114,14 @@ export async function startLiveKitServer(options: LocalLiveKitOptions): Promise<
   if (await answersOk(apiUrl)) {
     throw new Error(`port ${options.port} is already taken by another LiveKit server`);
   }
-  const child = spawn(options.bin, ['--config-body', localConfig(options)], {
+  const config = options.configBody ?? localConfig(options);
+  const child = spawn(options.bin, ['--config-body', config, ...(options.args ?? [])], {
     // The key pair goes through the environment, never the command line (visible to every user).
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LIVEKIT_KEYS: `${options.apiKey}: ${options.apiSecret}`,
+      ...(options.nodeIp ? { NODE_IP: options.nodeIp } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
