@@ -6,7 +6,7 @@ import { type Crypto, crypto } from './crypto';
 import { type Config, ConfigError, type Secrets } from './env';
 import { AppError } from './http/errors';
 import { sweepRetention } from './jobs/retention';
-import type { Logger } from './logger';
+import { type Logger, safeError } from './logger';
 import { writeCheckpoint } from './modules/audit/audit.checkpoints';
 import { verifyAuditLog } from './modules/audit/audit.verify';
 import { mintInvites } from './modules/invites/invites.service';
@@ -227,7 +227,13 @@ async function main() {
 }
 
 main().catch((error) => {
-  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  // A failed query's message holds its parameters: the terminal gets what a log line would.
+  const message =
+    error instanceof ConfigError || error instanceof AppError
+      ? error.message
+      : error instanceof Error
+        ? String(safeError(error).message)
+        : String(error);
   // AppErrors (e.g. staff.user_not_found) carry a stable code scripts can test.
   const code = error instanceof AppError ? error.code : undefined;
   if (process.argv.includes('--json')) console.log(JSON.stringify({ ok: false, error: message, code }));

@@ -31,18 +31,59 @@ export function scrub(text: string): string {
     .replace(PHONE_LIKE, (run) => (run.replace(/\D/g, '').length >= MIN_PHONE_DIGITS ? REDACTED : run));
 }
 
+/** PostgreSQL's SQLSTATE: five digits or capitals (23505, 22P02, 40001…). */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/**
+ * A query's failure without the query: Drizzle wraps driver errors as "Failed query: <sql>\nparams:
+ * <values>", and the database's own messages may quote the offending value after a colon
+ * (`invalid input syntax for type uuid: "…"`) or the whole row in `detail`. What stays is enough to
+ * act on: the error's kind, SQLSTATE, constraint, table and column, and where it was thrown.
+ */
+function errorMessage(error: Error & Record<string, unknown>): string {
+  if (error.message.startsWith('Failed query:')) return 'Failed query';
+  if (typeof error.code === 'string' && SQLSTATE.test(error.code)) {
+    return scrub(error.message.split(': ')[0] ?? '');
+  }
+  if ('query' in error || 'params' in error || 'parameters' in error) return 'Failed query';
+  return scrub(error.message);
+}
+
+/** Logs carry an error's kind, safe facts and stack frames, never its free text about data. */
+export function safeError(value: Error, depth = 0): Record<string, unknown> {
+  const error = value as Error & Record<string, unknown>;
+  const message = errorMessage(error);
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  const facts: Record<string, unknown> = {};
+  for (const key of [
+    'code',
+    'severity',
+    'constraint',
+    'constraint_name',
+    'table',
+    'table_name',
+    'column',
+    'column_name',
+    'routine',
+  ]) {
+    const fact = error[key];
+    if (typeof fact === 'string' || typeof fact === 'number')
+      facts[key] = typeof fact === 'string' ? scrub(fact) : fact;
+  }
+  return {
+    type: error.name,
+    message,
+    ...facts,
+    stack: scrub([`${error.name}: ${message}`, ...frames].join('\n')),
+    // Driver errors (e.g. a failed query) carry the database's reason in `cause`.
+    ...(error.cause !== undefined ? { cause: redactDeep(error.cause, depth + 1) } : {}),
+  };
+}
+
 export function redactDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrub(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) {
-    return {
-      type: value.name,
-      message: scrub(value.message),
-      stack: value.stack && scrub(value.stack),
-      // Driver errors (e.g. a failed query) carry the database's reason in `cause`.
-      ...(value.cause !== undefined ? { cause: redactDeep(value.cause, depth + 1) } : {}),
-    };
-  }
+  if (value instanceof Error) return safeError(value, depth);
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -61,6 +102,9 @@ export function createLogger(options: { level: string; destination?: Destination
         level: (label) => ({ level: label }),
         log: (object) => redactDeep(object) as Record<string, unknown>,
       },
+      // pino's default `err` serializer would put back what redactDeep left out (every enumerable
+      // field of the error, the messages of its causes): errors are already safe objects here.
+      serializers: { err: (err: unknown) => (err instanceof Error ? safeError(err) : err) },
       hooks: {
         logMethod(args, method) {
           const cleaned = args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg));
