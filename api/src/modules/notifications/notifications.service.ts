@@ -1,6 +1,6 @@
 import { type Db, notify, schema } from '@salon/db';
 import type { NotificationType } from '@salon/db/schema';
-import { and, count, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { inQuietHours, isPaused, readSettings } from './settings';
 
@@ -222,8 +222,20 @@ export async function unreadCount(db: Db, userId: string) {
   return row?.n ?? 0;
 }
 
-/** Announced notifications from `after` on, oldest first, for the live stream. */
-export async function newSince(db: Db, userId: string, after: Date) {
+/** A position in the live stream's order: (created_at, id). */
+export interface StreamKey {
+  createdAt: Date;
+  id: string;
+}
+
+/** Below every uuid: a key at the very start of a timestamp. */
+export const FIRST_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Announced notifications strictly after `after` in (created_at, id) order, oldest first, one page
+ * at a time (keyset pagination: the caller passes the last key of a page to get the next one).
+ */
+export async function newSince(db: Db, userId: string, after: StreamKey, limit = PAGE) {
   const rows = await db
     .select({
       n: notifications,
@@ -239,12 +251,15 @@ export async function newSince(db: Db, userId: string, after: Date) {
       and(
         eq(notifications.userId, userId),
         eq(notifications.silent, false),
-        gte(notifications.createdAt, after),
+        or(
+          gt(notifications.createdAt, after.createdAt),
+          and(eq(notifications.createdAt, after.createdAt), gt(notifications.id, after.id)),
+        ),
       ),
     )
-    .orderBy(notifications.createdAt)
-    .limit(PAGE);
-  return rows.map(present);
+    .orderBy(asc(notifications.createdAt), asc(notifications.id))
+    .limit(limit);
+  return rows.map((row) => ({ key: { createdAt: row.n.createdAt, id: row.n.id }, item: present(row) }));
 }
 
 export async function markRead(

@@ -1,8 +1,11 @@
+import { schema } from '@salon/db';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJobs } from '../../jobs';
 import { createTestApp } from '../../testing';
 import { memberFactory } from '../../testing/client';
 import { sseReader } from '../../testing/sse';
+import { deliver } from './notifications.service';
 import { inQuietHours, readSettings } from './settings';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -176,5 +179,106 @@ describe('notifications', () => {
     await admin.post('/v1/rooms', { topic: 'Hugo', mode: 'club', clubId: club.id });
     await runJobs();
     expect(await types(fan)).toEqual(['club.room_started']);
+  });
+});
+
+describe('the live stream', () => {
+  /** One notification for `to`, in its own transaction, as the services deliver them. */
+  const notify = (to: Member, from: Member, key: string) =>
+    t.database.db.transaction((tx) =>
+      deliver(tx, t.clock.now(), [to.id], { type: 'follow.new', actorId: from.id, dedupeKey: key }),
+    );
+  const collect = async (stream: ReturnType<typeof sseReader>, count: number) => {
+    const got: { id: string; createdAt: string }[] = [];
+    while (got.length < count)
+      got.push((await stream.next('notification', 5000)).data as (typeof got)[number]);
+    return got;
+  };
+
+  it('delivers every notification while it is open, in order, none twice (75 of them)', {
+    timeout: 30_000,
+  }, async () => {
+    const alice = await member('alice');
+    const bob = await member('bob');
+    const stream = sseReader(await bob.raw('/v1/notifications/stream'));
+    await stream.next('unread');
+    for (let i = 0; i < 75; i++) {
+      t.clock.advance(1000);
+      await notify(bob, alice, `probe:${i}`);
+    }
+    const got = await collect(stream, 75);
+    const stored = await t.database.db
+      .select({ id: schema.notifications.id })
+      .from(schema.notifications)
+      .where(eq(schema.notifications.userId, bob.id))
+      .orderBy(asc(schema.notifications.createdAt), asc(schema.notifications.id));
+    expect(got.map((n) => n.id)).toEqual(stored.map((n) => n.id));
+    expect(new Set(got.map((n) => n.id)).size).toBe(75);
+    // Nothing more comes, not even again.
+    expect((await stream.drain(400)).filter((e) => e.event === 'notification')).toEqual([]);
+    await stream.close();
+  });
+
+  it('delivers notifications that share a timestamp, in one transaction or in several', {
+    timeout: 30_000,
+  }, async () => {
+    const alice = await member('alice');
+    const bob = await member('bob');
+    const stream = sseReader(await bob.raw('/v1/notifications/stream'));
+    await stream.next('unread');
+    // The clock does not move: every one of these has the same created_at.
+    await t.database.db.transaction(async (tx) => {
+      await deliver(tx, t.clock.now(), [bob.id], {
+        type: 'follow.new',
+        actorId: alice.id,
+        dedupeKey: 'same:1',
+      });
+      await deliver(tx, t.clock.now(), [bob.id], {
+        type: 'follow.new',
+        actorId: alice.id,
+        dedupeKey: 'same:2',
+      });
+    });
+    for (let i = 3; i <= 40; i++) await notify(bob, alice, `same:${i}`);
+    const got = await collect(stream, 40);
+    expect(new Set(got.map((n) => n.id)).size).toBe(40);
+    expect((await stream.drain(400)).filter((e) => e.event === 'notification')).toEqual([]);
+    await stream.close();
+  });
+
+  it('still delivers one whose transaction committed after a newer one was streamed', async () => {
+    const alice = await member('alice');
+    const bob = await member('bob');
+    const stream = sseReader(await bob.raw('/v1/notifications/stream'));
+    await stream.next('unread');
+    const start = t.clock.now().getTime();
+    t.clock.set(new Date(start + 5000));
+    await notify(bob, alice, 'newer');
+    await stream.next('notification');
+    t.clock.set(new Date(start + 1000)); // began earlier, committed later
+    await notify(bob, alice, 'older');
+    const late = await stream.next('notification');
+    const [older] = await t.database.db
+      .select({ id: schema.notifications.id })
+      .from(schema.notifications)
+      .where(eq(schema.notifications.dedupeKey, 'older'));
+    expect((late.data as { id: string }).id).toBe(older?.id);
+    await stream.close();
+  });
+
+  it('does not replay what was there before it opened', async () => {
+    const alice = await member('alice');
+    const bob = await member('bob');
+    await notify(bob, alice, 'before');
+    const stream = sseReader(await bob.raw('/v1/notifications/stream'));
+    expect((await stream.next('unread')).data).toEqual({ count: 1 });
+    await notify(bob, alice, 'after');
+    const [after] = await t.database.db
+      .select({ id: schema.notifications.id })
+      .from(schema.notifications)
+      .where(eq(schema.notifications.dedupeKey, 'after'));
+    const live = (await stream.drain(600)).filter((e) => e.event === 'notification');
+    expect(live.map((e) => (e.data as { id: string }).id)).toEqual([after?.id]);
+    await stream.close();
   });
 });
