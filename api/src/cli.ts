@@ -45,7 +45,7 @@ type Command = (
 const commands: Record<string, Command> = {
   export: async ([username], options) => {
     if (!username) throw new Error('export takes a @username');
-    const { database } = await boot({ needSecrets: false, logToStderr: true });
+    const { database, config } = await boot({ needSecrets: false, logToStderr: true });
     try {
       await database.migrate();
       const c = await crypto();
@@ -53,7 +53,11 @@ const commands: Record<string, Command> = {
         options.out ??
           `salon-export-${username.replace(/^@/, '')}-${new Date().toISOString().slice(0, 10)}.zip`,
       );
-      const result = await exportForOperator({ database, crypto: c, clock: systemClock }, username, out);
+      const result = await exportForOperator(
+        { database, config, crypto: c, clock: systemClock },
+        username,
+        out,
+      );
       return {
         ok: true,
         message: `Export of @${result.username} written to ${out} (${result.bytes} bytes).`,

@@ -10,7 +10,6 @@ import {
   renderDpia,
   renderNotice,
   renderRecord,
-  type Settings,
   tableFacts,
 } from '@salon/policies/render';
 import { and, count, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
@@ -19,6 +18,7 @@ import type { AppDeps } from '../../http/app-env';
 import { errors } from '../../http/errors';
 import { erasureAt } from '../me/deletion.service';
 import { latestExport } from '../rights/export.service';
+import { documentSettings } from './settings';
 
 const {
   users,
@@ -50,16 +50,6 @@ export const EXPORT_INTERVAL_MS = 86_400_000;
 
 /** Counts stop here: the privacy centre says "10,000 or more" rather than scan a huge table. */
 export const COUNT_CAP = 10_000;
-
-export function documentSettings(config: Deps['config']): Settings {
-  return {
-    controller: config.operator,
-    variables: {
-      SESSION_ABSOLUTE_DAYS: `${config.sessions.absoluteDays} days`,
-      SESSION_IDLE_DAYS: `${config.sessions.idleDays} days`,
-    },
-  };
-}
 
 /**
  * The privacy documents and facts, rendered once per app from policies/ (they change only with

@@ -1,6 +1,7 @@
 import { type Db, schema } from '@salon/db';
 import { loadDataMap } from '@salon/policies';
-import { asc, eq, or } from 'drizzle-orm';
+import { loadNotice, retentionText } from '@salon/policies/render';
+import { and, asc, eq, isNotNull, or } from 'drizzle-orm';
 import type { AnyPgColumn, PgSelect } from 'drizzle-orm/pg-core';
 import { Zip, ZipDeflate } from 'fflate';
 
@@ -16,7 +17,8 @@ const {
   rooms,
   roomParticipants,
 } = schema;
-const { roomEvents, roomReactions, notifications, recoveryRequests, auditEvents } = schema;
+const { roomInvites, roomRemovals, roomEvents, roomReactions, notifications, recoveryRequests, auditEvents } =
+  schema;
 const { staff, recordings, reports, decisions, appeals } = schema;
 
 const PAGE = 1000;
@@ -185,8 +187,8 @@ function areas(db: Db, userId: string): Area[] {
     },
     {
       file: 'rooms.json',
-      en: 'Rooms you hosted or joined, kept 30 days after each room ended.',
-      fr: 'Les salons que vous avez animés ou rejoints, conservés 30 jours après leur fin.',
+      en: 'Rooms you hosted, scheduled, joined, were let into or removed from, kept 30 days after each room ended.',
+      fr: 'Les salons que vous avez animés, programmés, rejoints, ceux où l’on vous a invité·e ou dont on vous a exclu·e, conservés 30 jours après leur fin.',
       tables: ['rooms', 'room_participants', 'room_invites', 'room_removals'],
       rows: paged(() =>
         db
@@ -194,17 +196,36 @@ function areas(db: Db, userId: string): Area[] {
             room: rooms.id,
             topic: rooms.topic,
             mode: rooms.mode,
+            status: rooms.status,
             hostedByYou: eq(rooms.hostId, userId),
+            scheduledFor: rooms.scheduledFor,
+            recurrence: rooms.recurrence,
             role: roomParticipants.role,
             joinedAt: roomParticipants.joinedAt,
             leftAt: roomParticipants.leftAt,
+            invitedAt: roomInvites.createdAt,
+            removedAt: roomRemovals.createdAt,
+            createdAt: rooms.createdAt,
             startedAt: rooms.startedAt,
             endedAt: rooms.endedAt,
           })
-          .from(roomParticipants)
-          .innerJoin(rooms, eq(rooms.id, roomParticipants.roomId))
-          .where(mine(roomParticipants.userId))
-          .orderBy(asc(roomParticipants.joinedAt))
+          .from(rooms)
+          .leftJoin(
+            roomParticipants,
+            and(eq(roomParticipants.roomId, rooms.id), mine(roomParticipants.userId)),
+          )
+          .leftJoin(roomInvites, and(eq(roomInvites.roomId, rooms.id), mine(roomInvites.userId)))
+          .leftJoin(roomRemovals, and(eq(roomRemovals.roomId, rooms.id), mine(roomRemovals.userId)))
+          // A room scheduled and never opened has no participant: the host still finds it here.
+          .where(
+            or(
+              mine(rooms.hostId),
+              isNotNull(roomParticipants.userId),
+              isNotNull(roomInvites.userId),
+              isNotNull(roomRemovals.userId),
+            ),
+          )
+          .orderBy(asc(rooms.createdAt), asc(rooms.id))
           .$dynamic(),
       ),
     },
@@ -246,17 +267,27 @@ function areas(db: Db, userId: string): Area[] {
       en: 'Your notifications of the last 30 days.',
       fr: 'Vos notifications des 30 derniers jours.',
       tables: ['notifications'],
+      // Who and what each one is about lives in its own columns (a club request names the club
+      // and the person asking in them, with no data of its own): joined in, as @username and slug.
       rows: paged(() =>
         db
           .select({
             type: notifications.type,
+            person: users.username,
+            room: notifications.roomId,
+            roomTopic: rooms.topic,
+            club: clubs.slug,
+            clubName: clubs.name,
             data: notifications.data,
             createdAt: notifications.createdAt,
             readAt: notifications.readAt,
           })
           .from(notifications)
+          .leftJoin(users, eq(users.id, notifications.actorId))
+          .leftJoin(rooms, eq(rooms.id, notifications.roomId))
+          .leftJoin(clubs, eq(clubs.id, notifications.clubId))
           .where(mine(notifications.userId))
-          .orderBy(asc(notifications.createdAt))
+          .orderBy(asc(notifications.createdAt), asc(notifications.id))
           .$dynamic(),
       ),
     },
@@ -375,9 +406,16 @@ function areas(db: Db, userId: string): Area[] {
 
 /**
  * Writes the whole export as a ZIP into `sink`, area by area and page by page: memory stays flat
- * whatever the size of the account. Other people appear by @username only.
+ * whatever the size of the account. Other people appear by @username only. `variables` are the
+ * deployment's periods the retention texts name (see privacy/settings.ts).
  */
-export async function writeExportZip(db: Db, userId: string, now: Date, sink: Sink) {
+export async function writeExportZip(
+  db: Db,
+  userId: string,
+  now: Date,
+  sink: Sink,
+  variables: Record<string, string>,
+) {
   let queue = Promise.resolve();
   let failure: unknown;
   const zip = new Zip((error, data) => {
@@ -406,19 +444,27 @@ export async function writeExportZip(db: Db, userId: string, now: Date, sink: Si
     file.push(encoder.encode('\n]\n'), true);
   }
   const readme = entry('README.txt');
-  readme.push(encoder.encode(readmeText(list, now)), true);
+  readme.push(encoder.encode(readmeText(list, now, variables)), true);
   zip.end();
   await queue;
   if (failure) throw failure;
 }
 
-function readmeText(list: Area[], now: Date) {
+function readmeText(list: Area[], now: Date, variables: Record<string, string>) {
   const map = loadDataMap();
-  const retention = (tables: string[]) =>
-    tables.map((t) => `${t}: ${map.tables[t]?.retention.trigger ?? '—'}`).join('; ');
-  const en = list.map((a) => `- ${a.file}: ${a.en}\n  Kept: ${retention(a.tables)}`).join('\n');
+  const notice = loadNotice();
+  // The same sentences as the privacy notice and the privacy centre, from the same data map.
+  const retention = (tables: string[], lang: 'en' | 'fr') =>
+    tables
+      .map((t) => {
+        const table = map.tables[t];
+        const text = table ? retentionText(table, lang, notice, variables) : '—';
+        return lang === 'fr' ? `${t} : ${text}` : `${t}: ${text}`;
+      })
+      .join(' ');
+  const en = list.map((a) => `- ${a.file}: ${a.en}\n  Kept: ${retention(a.tables, 'en')}`).join('\n');
   const fr = list
-    .map((a) => `- ${a.file} : ${a.fr}\n  Conservation (en anglais) : ${retention(a.tables)}`)
+    .map((a) => `- ${a.file} : ${a.fr}\n  Conservation : ${retention(a.tables, 'fr')}`)
     .join('\n');
   return `Salon — your data / vos données (${now.toISOString()})
 

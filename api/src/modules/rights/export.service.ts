@@ -9,6 +9,7 @@ import { serialize } from '../../ratelimit/rate-limit';
 import { sealedReader, sealedWriter } from '../../storage/sealed-file';
 import { appendAudit } from '../audit/audit.service';
 import { deliver } from '../notifications/notifications.service';
+import { documentSettings } from '../privacy/settings';
 import { writeExportZip } from './export.builder';
 
 const { dataExports } = schema;
@@ -88,7 +89,13 @@ export async function buildExport(deps: Deps, exportId: string) {
   const key = deps.crypto.newStreamKey();
   const file = `${row.id}.zip.sealed`;
   const writer = await sealedWriter(join(exportsDir(deps), file), key, deps.crypto);
-  await writeExportZip(db, row.userId, deps.clock.now(), (chunk) => writer.write(chunk));
+  await writeExportZip(
+    db,
+    row.userId,
+    deps.clock.now(),
+    (chunk) => writer.write(chunk),
+    documentSettings(deps.config).variables,
+  );
   const size = await writer.close();
   const now = deps.clock.now();
   await db.transaction(async (tx) => {
@@ -123,7 +130,7 @@ export async function buildExport(deps: Deps, exportId: string) {
  * to a file they will hand over (mode 0600); recorded in the audit log.
  */
 export async function exportForOperator(
-  deps: Pick<Deps, 'database' | 'crypto' | 'clock'>,
+  deps: Pick<Deps, 'database' | 'crypto' | 'clock' | 'config'>,
   username: string,
   file: string,
 ) {
@@ -135,12 +142,18 @@ export async function exportForOperator(
   if (!user) throw new Error(`no member @${username.replace(/^@/, '')}`);
   const out = createWriteStream(file, { mode: 0o600 });
   let bytes = 0;
-  await writeExportZip(db, user.id, deps.clock.now(), (chunk) => {
-    bytes += chunk.length;
-    return new Promise<void>((resolve, reject) =>
-      out.write(chunk, (error) => (error ? reject(error) : resolve())),
-    );
-  });
+  await writeExportZip(
+    db,
+    user.id,
+    deps.clock.now(),
+    (chunk) => {
+      bytes += chunk.length;
+      return new Promise<void>((resolve, reject) =>
+        out.write(chunk, (error) => (error ? reject(error) : resolve())),
+      );
+    },
+    documentSettings(deps.config).variables,
+  );
   await new Promise<void>((resolve) => out.end(resolve));
   await db.transaction((tx) =>
     appendAudit(tx, deps.crypto, deps.clock.now(), {

@@ -191,6 +191,57 @@ describe('data export (GDPR art. 15 and 20)', () => {
     expect(archive.text('recordings.json')).not.toContain('secret-wrapped-key');
   });
 
+  it('includes the rooms the member scheduled or was let into, and who each notification is about', async () => {
+    const { alice, bob } = await twoMembers();
+    const scheduled = await alice.post('/v1/rooms', {
+      topic: 'Jazz du jeudi',
+      mode: 'open',
+      scheduledFor: '2026-11-26T19:00:00Z',
+      recurrence: 'weekly',
+    });
+    expect(scheduled.status).toBe(201);
+    const closed = await bob.post('/v1/rooms', { topic: 'Entre nous', mode: 'closed', invitees: ['alice'] });
+    expect(closed.status).toBe(201);
+    expect((await alice.post('/v1/clubs', { name: 'Jazz à Lyon', slug: 'jazz-lyon' })).status).toBe(201);
+    expect((await bob.post('/v1/clubs/jazz-lyon/join')).status).toBe(200); // a request: approval club
+
+    const file = join(dataDir, 'operator.zip');
+    await exportForOperator(t, 'alice', file);
+    const archive = unzip(new Uint8Array(readFileSync(file)));
+    const rooms = archive.json('rooms.json');
+    expect(rooms).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          topic: 'Jazz du jeudi',
+          hostedByYou: true,
+          status: 'scheduled',
+          scheduledFor: '2026-11-26T19:00:00.000Z',
+          recurrence: 'weekly',
+          joinedAt: null,
+        }),
+        expect.objectContaining({ topic: 'Chez Alice', hostedByYou: true, role: 'moderator' }),
+        expect.objectContaining({ topic: 'Entre nous', hostedByYou: false, invitedAt: expect.any(String) }),
+      ]),
+    );
+    const request = archive.json('notifications.json').find((n) => n.type === 'club.request');
+    expect(request).toMatchObject({ person: 'bob', club: 'jazz-lyon', clubName: 'Jazz à Lyon' });
+  });
+
+  it('says how long each area is kept in the README, in each language', async () => {
+    await twoMembers();
+    const file = join(dataDir, 'operator.zip');
+    await exportForOperator(t, 'alice', file);
+    const readme = unzip(new Uint8Array(readFileSync(file))).text('README.txt');
+    const [english = '', french = ''] = readme.split('FRANÇAIS');
+    // No configuration names, and the deployment's own numbers (sessions last 90 days here).
+    expect(readme).not.toMatch(/SESSION_|\{period\}/);
+    expect(english).toContain('Kept: ');
+    expect(english).toMatch(/sessions: [^\n]*90 days/);
+    expect(french).toContain('Conservation : ');
+    expect(french).toMatch(/sessions : [^\n]*90 jours/);
+    expect(french).not.toMatch(/\b(after|until|while|the account|days)\b/i);
+  });
+
   it('streams large accounts page by page', async () => {
     const { alice, userId } = await twoMembers();
     const many = Array.from({ length: 2500 }, (_, i) => ({
