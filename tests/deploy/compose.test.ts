@@ -58,7 +58,14 @@ const API_ENV = [
 ] as const;
 
 /** API variables docker-compose.yml deliberately does not pass (see the comments there). */
-const NOT_PASSED_BY_COMPOSE = ['SECRETS_FILE', 'WEB_BUILD_DIR'];
+// The local LiveKit server is for development without LIVEKIT_URL; compose always sets LIVEKIT_URL.
+const NOT_PASSED_BY_COMPOSE = [
+  'SECRETS_FILE',
+  'WEB_BUILD_DIR',
+  'LIVEKIT_LOCAL',
+  'LIVEKIT_LOCAL_PORT',
+  'LIVEKIT_SERVER_BIN',
+];
 
 /** Secrets the app processes must receive (production refuses to start without them). */
 const APP_SECRETS = [

@@ -107,5 +107,6 @@ describe('development SMS route', () => {
     } finally {
       await prod.close();
     }
-  });
+    // Two apps, each on a fresh migrated database: seconds on a loaded 2-core machine.
+  }, 30_000);
 });
