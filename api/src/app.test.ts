@@ -32,6 +32,24 @@ describe('health and meta', () => {
     expect(await res.json()).toEqual({ status: 'degraded', db: 'down' });
   });
 
+  it('answers 503 within about a second when the database never answers', async () => {
+    const { createApp } = await import('./app');
+    const hung = createApp({ ...t, database: { ...t.database, ping: () => new Promise<boolean>(() => {}) } });
+    const started = performance.now();
+    const res = await hung.request('/healthz');
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.json()).toEqual({ status: 'degraded', db: 'down' });
+  });
+
+  it('answers at once when the database is up', async () => {
+    const started = performance.now();
+    const res = await t.app.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it('publishes public facts', async () => {
     const res = await t.app.request('/v1/meta');
     expect(await res.json()).toMatchObject({ name: 'Salon', locales: ['fr', 'en'], inviteOnly: true });

@@ -59,6 +59,39 @@ describe('checkService', () => {
     await expect(checkService(fakeFetch({}))).resolves.toEqual({ state: 'unreachable' });
   });
 
+  it('reads every answer to its end, so nothing stays open until the timeout', async () => {
+    // An answer whose body is never read keeps its request open (pending in the browser, a held
+    // connection on the server) until the timeout aborts it, and SvelteKit cannot hand it over to
+    // the browser with the page, which then asks again.
+    const answers: Response[] = [];
+    const signals: AbortSignal[] = [];
+    const recording = ((input: RequestInfo | URL, init?: RequestInit) => {
+      if (init?.signal) signals.push(init.signal);
+      const path = String(input);
+      const response = path === '/healthz' ? Response.json({ status: 'ok', db: 'ok' }) : Response.json(meta);
+      answers.push(response);
+      return Promise.resolve(response);
+    }) as typeof fetch;
+    const started = performance.now();
+    await expect(checkService(recording, 80)).resolves.toMatchObject({ state: 'up' });
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(answers).toHaveLength(2);
+    expect(answers.every((a) => a.bodyUsed)).toBe(true);
+    // Once answered, nothing is left to cancel: the timeout is gone with the check.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(signals.length).toBeGreaterThan(0);
+    expect(signals.some((s) => s.aborted)).toBe(false);
+  });
+
+  it('reads a degraded answer too', async () => {
+    const answer = Response.json({ status: 'degraded', db: 'down' }, { status: 503 });
+    const status = await checkService(
+      fakeFetch({ '/healthz': () => answer, '/v1/meta': () => Response.json(meta) }),
+    );
+    expect(status.state).toBe('degraded');
+    expect(answer.bodyUsed).toBe(true);
+  });
+
   it('gives up on an API that does not answer in time', async () => {
     const hanging = ((_input: RequestInfo | URL, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => {

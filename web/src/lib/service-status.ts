@@ -20,16 +20,24 @@ const CHECK_TIMEOUT_MS = 4000;
 /**
  * Asks the API whether it is up (`/healthz`) and for its public facts (`/v1/meta`).
  * Never throws: an unreachable API is a state the page shows, not a crash.
+ *
+ * Both answers are read to their end: an answer whose body is left unread keeps its request
+ * open (pending in the browser, a held connection on the server) until the timeout cancels it,
+ * and SvelteKit can hand only answers that were read over to the browser with the page, so it
+ * would ask again when the page starts. The timeout is cleared as soon as both are in.
  */
 export async function checkService(
   fetchImpl: typeof fetch,
   timeoutMs = CHECK_TIMEOUT_MS,
 ): Promise<ServiceStatus> {
   const api = createApiClient(fetchImpl);
-  const init = { signal: AbortSignal.timeout(timeoutMs) };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
+  const init = { signal: controller.signal };
 
   const health = api.healthz.$get(undefined, { init }).then(
-    (response) => {
+    async (response) => {
+      await response.text();
       if (response.status === 200) return 'up' as const;
       if (response.status === 503) return 'degraded' as const;
       return 'unreachable' as const;
@@ -38,14 +46,24 @@ export async function checkService(
   );
   const meta = api.v1.meta.$get(undefined, { init }).then(
     async (response): Promise<ServiceMeta | null> => {
-      if (!response.ok) return null;
+      if (!response.ok) {
+        await response.text();
+        return null;
+      }
       const body = await response.json();
       return { version: body.version, inviteOnly: body.inviteOnly, audioConfigured: body.audio.configured };
     },
     () => null,
   );
 
-  const [state, facts] = await Promise.all([health, meta.catch(() => null)]);
-  if (state === 'unreachable') return { state };
-  return { state, meta: facts };
+  try {
+    const [state, facts] = await Promise.all([
+      health.catch(() => 'unreachable' as const),
+      meta.catch(() => null),
+    ]);
+    if (state === 'unreachable') return { state };
+    return { state, meta: facts };
+  } finally {
+    clearTimeout(timer);
+  }
 }

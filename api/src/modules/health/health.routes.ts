@@ -2,6 +2,28 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import type { AppDeps, AppEnv } from '../../http/app-env';
 
+/**
+ * A database that cannot be reached does not refuse: its connections wait (postgres.js up to its
+ * connect timeout). A health check that waited with them would hang the load balancers and the
+ * home page asking it, so the ping gets this long and no more.
+ */
+export const PING_TIMEOUT_MS = 1000;
+/** When to ask again after a 503. */
+const RETRY_AFTER_SECONDS = 5;
+
+/** true if the database answered within `ms`; a late answer is ignored. */
+async function pingWithin(ping: () => Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([ping().catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function healthRoutes({ database }: AppDeps) {
   return new Hono<AppEnv>().get(
     '/healthz',
@@ -10,12 +32,15 @@ export function healthRoutes({ database }: AppDeps) {
       tags: ['health'],
       responses: {
         200: { description: 'Serving, database reachable' },
-        503: { description: 'Database down' },
+        503: { description: `Database down or not answering within ${PING_TIMEOUT_MS} ms` },
       },
     }),
     async (c) => {
       c.header('Cache-Control', 'no-store');
-      if (await database.ping()) return c.json({ status: 'ok', db: 'ok' } as const, 200);
+      if (await pingWithin(() => database.ping(), PING_TIMEOUT_MS)) {
+        return c.json({ status: 'ok', db: 'ok' } as const, 200);
+      }
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
       return c.json({ status: 'degraded', db: 'down' } as const, 503);
     },
   );
