@@ -5,7 +5,7 @@ import type { AppDeps, AppEnv } from '../../http/app-env';
 import { sse } from '../../http/sse';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
-import { listNotifications, markRead, mutedNames } from './notifications.service';
+import { listCursor, listNotifications, markRead, mutedNames } from './notifications.service';
 import type { NotificationHub } from './stream';
 
 const doc = (summary: string) => describeRoute({ summary, tags: ['notifications'] });
@@ -15,7 +15,7 @@ export function notificationsRoutes(deps: AppDeps, hub: NotificationHub) {
     .get(
       '/',
       doc('My notifications, newest first'),
-      validate('query', z.strictObject({ cursor: z.iso.datetime({ offset: true }).optional() })),
+      validate('query', z.strictObject({ cursor: listCursor.optional() })),
       async (c) =>
         c.json(await listNotifications(deps, requireAuth(c).userId, c.req.valid('query').cursor), 200),
     )

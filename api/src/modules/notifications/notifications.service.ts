@@ -1,6 +1,7 @@
 import { type Db, notify, schema } from '@salon/db';
 import type { NotificationType } from '@salon/db/schema';
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { AppDeps } from '../../http/app-env';
 import { inQuietHours, isPaused, readSettings } from './settings';
 
@@ -17,7 +18,11 @@ const ROOM_NEWS: NotificationType[] = [
   'room.on_stage',
   'club.room_scheduled',
   'club.room_started',
+  // Room news the member asked for: it counts towards the daily cap like the rest.
+  'room.reminder',
 ];
+/** Kept at the `fewer` level: news of rooms opened by people one follows, and reminders one asked for. */
+const FEWER_KEEPS: NotificationType[] = ['room.opened', 'room.reminder'];
 /**
  * Moderation notices (DSA art. 16, 17, 20): the person concerned must get them whatever their
  * settings, including a suspended or banned member, who may still sign in to read them.
@@ -84,7 +89,7 @@ export async function deliver(tx: Db, now: Date, recipientIds: string[], n: NewN
     const settings = readSettings(recipient.settings);
     if (n.actorId && settings.mutedUsers.includes(n.actorId)) continue;
     if (n.clubId && settings.mutedClubs.includes(n.clubId)) continue;
-    if (settings.level === 'fewer' && !DIRECT.includes(n.type) && !mandatory && n.type !== 'room.opened')
+    if (settings.level === 'fewer' && !DIRECT.includes(n.type) && !mandatory && !FEWER_KEEPS.includes(n.type))
       continue;
     if (isNews && (recentNews.get(recipient.id) ?? 0) >= DAILY_ROOM_NEWS_CAP) continue;
     rows.push({
@@ -165,7 +170,27 @@ function clubAdmits(clubId: string | null, userId: ReturnType<typeof sql>) {
       where c.id = ${clubId} and c.room_visibility = 'followers' and f.user_id = ${userId}))`;
 }
 
-export async function listNotifications(deps: Deps, userId: string, before?: string) {
+/**
+ * The list's page cursor: `<created_at>~<id>` of the last notification of a page, so notifications
+ * sharing a timestamp are neither lost nor repeated across pages. A bare timestamp (older
+ * clients) still works: everything strictly older.
+ */
+export const listCursor = z
+  .string()
+  .max(100)
+  .transform((value, ctx) => {
+    const [at = '', id] = value.split('~');
+    const createdAt = new Date(at);
+    const wellFormedId =
+      id === undefined || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
+    if (!z.iso.datetime({ offset: true }).safeParse(at).success || !wellFormedId) {
+      ctx.addIssue({ code: 'custom', message: 'notifications.bad_cursor' });
+      return z.NEVER;
+    }
+    return { createdAt, id: id ?? FIRST_ID };
+  });
+
+export async function listNotifications(deps: Deps, userId: string, before?: StreamKey) {
   const db = deps.database.db;
   const rows = await db
     .select({
@@ -181,16 +206,22 @@ export async function listNotifications(deps: Deps, userId: string, before?: str
     .where(
       and(
         eq(notifications.userId, userId),
-        before ? lt(notifications.createdAt, new Date(before)) : undefined,
+        before
+          ? or(
+              lt(notifications.createdAt, before.createdAt),
+              and(eq(notifications.createdAt, before.createdAt), lt(notifications.id, before.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(PAGE + 1);
   const page = rows.slice(0, PAGE);
+  const last = page.at(-1);
   return {
     notifications: page.map(present),
     unread: await unreadCount(db, userId),
-    nextCursor: rows.length > PAGE ? (page.at(-1)?.n.createdAt.toISOString() ?? null) : null,
+    nextCursor: rows.length > PAGE && last ? `${last.n.createdAt.toISOString()}~${last.n.id}` : null,
   };
 }
 

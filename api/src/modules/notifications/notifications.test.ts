@@ -282,3 +282,35 @@ describe('the live stream', () => {
     await stream.close();
   });
 });
+
+describe('the notification list', () => {
+  it('pages through notifications that share a timestamp without losing or repeating any', async () => {
+    const bob = await member('bob');
+    const at = t.clock.now();
+    await t.database.db.insert(schema.notifications).values(
+      Array.from({ length: 45 }, (_, i) => ({
+        userId: bob.id,
+        type: 'follow.new' as const,
+        dedupeKey: `list:${i}`,
+        createdAt: at,
+      })),
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await bob.get(`/v1/notifications${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      seen.push(...page.body.notifications.map((n: { id: string }) => n.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(45);
+    expect(new Set(seen).size).toBe(45);
+    // A bare timestamp (the former cursor) still pages; anything else is refused.
+    expect((await bob.get(`/v1/notifications?cursor=${encodeURIComponent(at.toISOString())}`)).status).toBe(
+      200,
+    );
+    const bad = await bob.get('/v1/notifications?cursor=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].message).toBe('notifications.bad_cursor');
+  });
+});
