@@ -4,6 +4,7 @@ import { writeCheckpoint } from '../modules/audit/audit.checkpoints';
 import { eraseAccount } from '../modules/me/deletion.service';
 import { fanOutRoomNews } from '../modules/notifications/fanout';
 import { buildExport } from '../modules/rights/export.service';
+import { REMINDER_JOB, type ReminderJob, sendReminders } from '../modules/rooms/reminders.service';
 import { endIfEmpty } from '../modules/rooms/rooms.service';
 import { sweepRetention } from './retention';
 
@@ -47,6 +48,11 @@ export function createJobs(
         const { roomId } = payload as { roomId: string };
         if (await endIfEmpty(deps, roomId))
           logger.info({ job: 'rooms.end_if_empty', roomId }, 'empty room ended');
+      },
+      [REMINDER_JOB]: async (payload) => {
+        const job = payload as ReminderJob;
+        const delivered = await sendReminders(deps, job);
+        logger.info({ job: REMINDER_JOB, roomId: job.roomId, delivered }, 'room reminders sent');
       },
     },
     onFailure: ({ jobId, name, attempt, final, error }) =>

@@ -9,6 +9,8 @@ export const notificationTypes = [
   'club.room_started',
   'stage.invited',
   'room.invited',
+  /** A scheduled room the member asked to be reminded of starts in ten minutes. */
+  'room.reminder',
   'follow.new',
   'club.invited',
   'club.request',

@@ -102,6 +102,24 @@ export const roomRemovals = pgTable(
 );
 
 /**
+ * Members who asked to be reminded of a scheduled room, ten minutes before it starts. A row goes
+ * once the reminder is sent, when the room starts or ends, or when the member withdraws it.
+ */
+export const roomReminders = pgTable(
+  'room_reminders',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_reminders_user_idx').on(t.userId)],
+);
+
+/**
  * The room's timeline: joins, stage changes, hands, mode and topic changes, removals, end.
  * It feeds the live stream (its id is the stream's event id) and the moderators' review.
  */

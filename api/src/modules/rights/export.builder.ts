@@ -19,6 +19,7 @@ const {
 } = schema;
 const { roomInvites, roomRemovals, roomEvents, roomReactions, notifications, recoveryRequests, auditEvents } =
   schema;
+const { roomReminders } = schema;
 const { staff, recordings, reports, decisions, appeals } = schema;
 
 const PAGE = 1000;
@@ -226,6 +227,26 @@ function areas(db: Db, userId: string): Area[] {
             ),
           )
           .orderBy(asc(rooms.createdAt), asc(rooms.id))
+          .$dynamic(),
+      ),
+    },
+    {
+      file: 'reminders.json',
+      en: 'The scheduled rooms you asked to be reminded of, until the reminder is sent or the room starts.',
+      fr: 'Les salons programmés dont vous avez demandé le rappel, jusqu’à l’envoi du rappel ou le début du salon.',
+      tables: ['room_reminders'],
+      rows: paged(() =>
+        db
+          .select({
+            room: rooms.id,
+            topic: rooms.topic,
+            scheduledFor: rooms.scheduledFor,
+            askedAt: roomReminders.createdAt,
+          })
+          .from(roomReminders)
+          .innerJoin(rooms, eq(rooms.id, roomReminders.roomId))
+          .where(mine(roomReminders.userId))
+          .orderBy(asc(roomReminders.createdAt), asc(rooms.id))
           .$dynamic(),
       ),
     },

@@ -94,6 +94,7 @@ describe('data export (GDPR art. 15 and 20)', () => {
       'profile.json',
       'reactions.json',
       'recordings.json',
+      'reminders.json',
       'reports.json',
       'rooms.json',
       'security.json',

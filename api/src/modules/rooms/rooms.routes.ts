@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
+import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
 import { sse } from '../../http/sse';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
+import { roomCalendar } from './calendar';
 import { hallway } from './hallway.service';
+import { clearReminder, setReminder } from './reminders.service';
 import { createRoomBody, reactionBody, roomInviteBody, stageBody, updateRoomBody } from './rooms.schemas';
 import {
   createRoom,
@@ -18,9 +20,15 @@ import {
 } from './rooms.service';
 import { joinRoom, leaveRoom, react, setHand, stageAction } from './stage.service';
 import type { RoomHub } from './stream';
+import { roomSummaryResponse } from './summary.schemas';
+import { endedRoomSummary } from './summary.service';
 
 const doc = (summary: string) => describeRoute({ summary, tags: ['rooms'] });
 const roomParam = z.strictObject({ id: z.uuid() });
+const errorsDoc = {
+  404: { description: 'No such room, or not one the viewer may see (`room.not_found`)' },
+  409: { description: 'The room is not in the state this needs' },
+};
 
 export function roomsRoutes(deps: AppDeps, hub: RoomHub) {
   const summary = async (roomId: string, userId: string) =>
@@ -136,6 +144,63 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub) {
         const { id } = c.req.valid('param');
         await visibleRoom(deps.database.db, id, userId);
         return sse(c, (send, close) => hub.subscribe(id, userId, send, close, c.req.header('last-event-id')));
+      },
+    )
+    .get(
+      '/rooms/:id/summary',
+      describeRoute({
+        summary: 'After a room: duration, who spoke, its club and the next occurrence',
+        tags: ['rooms'],
+        responses: {
+          200: {
+            description: 'The summary of a room that has ended',
+            content: { 'application/json': { schema: resolver(roomSummaryResponse) } },
+          },
+          ...errorsDoc,
+        },
+      }),
+      validate('param', roomParam),
+      async (c) => c.json(await endedRoomSummary(deps, c.req.valid('param').id, requireAuth(c).userId), 200),
+    )
+    .get(
+      '/rooms/:id/calendar.ics',
+      describeRoute({
+        summary: 'A scheduled room as an iCalendar event (RFC 5545)',
+        tags: ['rooms'],
+        responses: {
+          200: {
+            description: 'One VEVENT: the topic, the start time, one hour, the room’s link',
+            content: { 'text/calendar': { schema: { type: 'string' } } },
+          },
+          ...errorsDoc,
+        },
+      }),
+      validate('param', roomParam),
+      async (c) => {
+        const ics = await roomCalendar(deps, c.req.valid('param').id, requireAuth(c).userId);
+        return c.body(ics, 200, {
+          'Content-Type': 'text/calendar; charset=utf-8',
+          'Content-Disposition': 'attachment; filename="salon-room.ics"',
+          'Cache-Control': 'no-store',
+        });
+      },
+    )
+    .put(
+      '/rooms/:id/reminder',
+      doc('Remind me in the app 10 minutes before this scheduled room'),
+      validate('param', roomParam),
+      async (c) => {
+        await setReminder(deps, c.req.valid('param').id, requireAuth(c).userId);
+        return c.body(null, 204);
+      },
+    )
+    .delete(
+      '/rooms/:id/reminder',
+      doc('Cancel my reminder of this room'),
+      validate('param', roomParam),
+      async (c) => {
+        await clearReminder(deps, c.req.valid('param').id, requireAuth(c).userId);
+        return c.body(null, 204);
       },
     );
 }

@@ -9,7 +9,8 @@ import { deliver } from '../notifications/notifications.service';
 import { roomErrors } from './rooms.errors';
 import type { createRoomBody } from './rooms.schemas';
 
-const { rooms, roomParticipants, roomInvites, roomRemovals, roomEvents, follows, users } = schema;
+const { rooms, roomParticipants, roomInvites, roomRemovals, roomEvents, roomReminders, follows, users } =
+  schema;
 
 export const ROOM_CHANNEL = 'room_changes';
 export type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'livekit' | 'logger'>;
@@ -234,6 +235,8 @@ export async function startRoom(deps: Deps, roomId: string, actorId: string) {
       .set({ status: 'live', startedAt: now })
       .where(eq(rooms.id, roomId))
       .returning();
+    // A reminder exists only until its room starts (policies/data-map.yaml).
+    await tx.delete(roomReminders).where(eq(roomReminders.roomId, roomId));
     await enqueueRoomNews(tx, now, room.clubId ? 'club.room_started' : 'room.opened', roomId, actorId);
     if (room.recurrence === 'weekly' && room.scheduledFor) {
       const next = new Date(room.scheduledFor.getTime() + 7 * 86_400_000);
@@ -272,6 +275,7 @@ export async function endRoom(
       .update(rooms)
       .set({ status: 'ended', endedAt: now, emptySince: null })
       .where(eq(rooms.id, roomId));
+    await tx.delete(roomReminders).where(eq(roomReminders.roomId, roomId));
     await tx
       .update(roomParticipants)
       .set({ present: false, leftAt: now, handRaisedAt: null, invitedAt: null })
@@ -360,6 +364,10 @@ export async function endIfEmpty(deps: Deps, roomId: string) {
 export async function roomSummary(deps: Deps, room: Room, viewerId: string) {
   const db = deps.database.db;
   const me = await participantOf(db, room.id, viewerId);
+  const [reminder] = await db
+    .select({ at: roomReminders.createdAt })
+    .from(roomReminders)
+    .where(and(eq(roomReminders.roomId, room.id), eq(roomReminders.userId, viewerId)));
   const [host] = room.hostId
     ? await db
         .select({ username: users.username, displayName: users.displayName })
@@ -402,6 +410,8 @@ export async function roomSummary(deps: Deps, room: Room, viewerId: string) {
     isHost: room.hostId === viewerId,
     stage,
     participantCount: await presentCount(db, room.id),
+    /** The viewer asked to be reminded of this scheduled room (always false once it has started). */
+    reminder: reminder !== undefined,
     audio: { available: deps.livekit.url !== null },
     me: me
       ? {
