@@ -47,6 +47,15 @@ export const errors = {
   unauthenticated: () => new AppError(401, 'auth.required', 'Sign in to continue.'),
   forbidden: (code = 'auth.forbidden', message = 'You are not allowed to do this.') =>
     new AppError(403, code, message),
+  /** The database cannot be reached (see `databaseUnavailable`): a moment's wait, not a fault. */
+  unavailable: (retryAfterSeconds = DATABASE_RETRY_AFTER_SECONDS) =>
+    new AppError(
+      503,
+      'service.unavailable',
+      `Salon cannot reach its database just now. Try again in ${retryAfterSeconds} seconds.`,
+      [{ retryAfterSeconds }],
+      retryAfterSeconds,
+    ),
   internal: () =>
     new AppError(
       500,
@@ -54,3 +63,45 @@ export const errors = {
       'Something went wrong on our side. Quote the request id if you contact us.',
     ),
 };
+
+/** When to ask again after the database was lost: long enough for a restart or a fail-over. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Failures that say the database server is out of reach, not that a query was wrong: the socket
+ * (refused, reset, unreachable), postgres.js giving up on a connection, and the server's own
+ * SQLSTATEs for connection exceptions (class 08), shutdown and start-up (57P01-57P03), a database
+ * that no longer exists (3D000) and a full connection table (53300).
+ */
+const LOST_CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '3D000',
+  '53300',
+]);
+
+/** Whether an error, or what it wraps (Drizzle keeps the driver's error as `cause`), is a lost database. */
+export function databaseUnavailable(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== 'object' || error === null) return false;
+  const { code, cause, errors: inner } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && (LOST_CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) {
+    return true;
+  }
+  // Node reports a refused connection to every address of a host as one AggregateError.
+  if (Array.isArray(inner) && inner.some((e) => databaseUnavailable(e, depth + 1))) return true;
+  return databaseUnavailable(cause, depth + 1);
+}

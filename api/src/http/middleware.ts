@@ -6,7 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../env';
 import type { Logger } from '../logger';
 import type { AppEnv } from './app-env';
-import { AppError, type ErrorBody, errors } from './errors';
+import { AppError, databaseUnavailable, type ErrorBody, errors } from './errors';
 
 export function installMiddleware(app: Hono<AppEnv>, config: Config, logger: Logger) {
   app.use(requestId({ limitLength: 64 }));
@@ -55,6 +55,10 @@ export function installErrorHandling(app: Hono<AppEnv>, logger: Logger) {
     else if (error instanceof HTTPException && error.status === 400) known = errors.malformed();
     else if (error instanceof HTTPException && error.status < 500) {
       known = new AppError(error.status, 'request.rejected', error.message || 'The request was rejected.');
+    } else if (databaseUnavailable(error)) {
+      // Expected while the database restarts or fails over: the client is told when to come back.
+      logger.warn({ requestId: id, err: error }, 'database unavailable');
+      known = errors.unavailable();
     } else {
       logger.error({ requestId: id, err: error }, 'unhandled error');
       known = errors.internal();
