@@ -19,15 +19,28 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
  */
 const dir = join(tmpdir(), 'salon-e2e-audio');
 
-export function microphoneFile(kind: 'tone' | 'silence'): string {
+/**
+ * `speech`: espeak-ng speaking, 48 kHz mono. Not a steady tone: the browser's noise suppression
+ * learns a stationary sound and fades it out within seconds, as it should for a real room.
+ * `silence`: ten seconds of digital silence, the control.
+ */
+export function microphoneFile(kind: 'speech' | 'silence'): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${kind}.wav`);
-  if (!existsSync(file)) {
-    const synth = kind === 'tone' ? ['synth', '10', 'sine', '440', 'vol', '0.5'] : ['trim', '0', '10'];
-    execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', file, ...synth]);
+  if (existsSync(file)) return file;
+  if (kind === 'silence') {
+    execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', file, 'trim', '0', '10']);
+    return file;
   }
+  const raw = join(dir, 'espeak.wav');
+  execFileSync('espeak-ng', ['-v', 'fr', '-s', '160', '-w', raw, SPEECH]);
+  execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', file, 'norm', '-3']);
   return file;
 }
+
+const SPEECH =
+  'Bonjour à toutes et à tous, bienvenue dans ce salon. On parle de vélo en ville, de pistes ' +
+  'cyclables et de trajets du quotidien, et chacun pourra prendre la parole à son tour.';
 
 /** A browser whose every microphone plays `file` (Chromium takes it per process). */
 export function browserWithMicrophone(file: string): Promise<Browser> {

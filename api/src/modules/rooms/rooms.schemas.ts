@@ -31,6 +31,7 @@ export const stageActions = [
   'remove',
   'moderator',
   'speaker',
+  'lower',
 ] as const;
 export type StageAction = (typeof stageActions)[number];
 export const stageBody = z.strictObject({ action: z.enum(stageActions) });

@@ -18,6 +18,8 @@ export interface RosterEntry {
   stageSince: string | null;
   /** Seen only by moderators and by the person themselves. */
   handRaised: boolean;
+  /** When the hand went up (the moderators' queue is oldest first); same visibility. */
+  handRaisedAt: string | null;
   invitedToSpeak: boolean;
 }
 
@@ -81,6 +83,7 @@ export async function loadRoomState(db: Db, roomId: string, now: Date): Promise<
       joinedAt: p.joinedAt.toISOString(),
       stageSince: p.stageSince?.toISOString() ?? null,
       handRaised: p.handRaisedAt !== null,
+      handRaisedAt: p.handRaisedAt?.toISOString() ?? null,
       invitedToSpeak: p.invitedAt !== null,
     });
   }
@@ -102,5 +105,5 @@ export function diffRoster(before: Map<string, RosterEntry>, after: Map<string, 
 /** Hands and invitations are private between a person and the moderators. */
 export function visibleTo(entry: RosterEntry, viewerId: string, viewerIsModerator: boolean): RosterEntry {
   if (viewerIsModerator || entry.userId === viewerId) return entry;
-  return { ...entry, handRaised: false, invitedToSpeak: false };
+  return { ...entry, handRaised: false, handRaisedAt: null, invitedToSpeak: false };
 }

@@ -217,6 +217,12 @@ export async function stageAction(
         await event('stage.joined');
         await enqueueRoomNews(tx, now, 'room.on_stage', roomId, targetId);
         return () => livekit.setRole(roomId, targetId, 'speaker');
+      case 'lower':
+        // A moderator puts a raised hand down (the queue stays short and honest).
+        if (target.role !== 'listener' || !target.handRaisedAt) throw roomErrors.stage('no_hand');
+        await update({ handRaisedAt: null });
+        await event('hand.lowered');
+        return undefined;
       case 'decline':
         if (!target.invitedAt) throw roomErrors.stage('not_invited');
         await update({ invitedAt: null });

@@ -8,15 +8,17 @@ const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 describe('formatDate', () => {
   it('writes a date the way each language does', () => {
-    expect(formatDate(at, 'date', 'en', 'UTC')).toBe('Mar 14, 2026');
+    expect(formatDate(at, 'date', 'en-GB', 'UTC')).toBe('14 March 2026');
+    expect(formatDate(at, 'date', 'en', 'UTC')).toBe('March 14, 2026');
     expect(formatDate(at, 'date', 'fr', 'UTC')).toBe('14 mars 2026');
   });
 
-  it('writes a full date and time for the recovery wait, in the given zone', () => {
-    expect(plain(formatDate(at, 'dateTime', 'fr', 'Europe/Paris'))).toBe('samedi 14 mars 2026 à 10:05');
-    expect(plain(formatDate(at, 'dateTime', 'en', 'Europe/London'))).toBe(
-      'Saturday, March 14, 2026 at 9:05 AM',
+  it('writes one date and time per language, in the given zone', () => {
+    expect(plain(formatDate('2026-12-08T17:30:00Z', 'dateTime', 'en-GB', 'Europe/Paris'))).toBe(
+      '8 December 2026, 18:30',
     );
+    expect(plain(formatDate(at, 'dateTime', 'fr', 'Europe/Paris'))).toBe('14 mars 2026, 10:05');
+    expect(plain(formatDate(at, 'dateTime', 'en', 'Europe/London'))).toBe('March 14, 2026, 09:05 AM');
   });
 
   it('writes month and year for “member since”', () => {

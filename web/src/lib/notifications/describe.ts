@@ -12,6 +12,7 @@ export const NOTIFICATION_TEXT_KEYS = [
   'notif_text_club_room_started',
   'notif_text_stage_invited',
   'notif_text_room_invited',
+  'notif_text_room_reminder',
   'notif_text_follow_new',
   'notif_text_club_invited',
   'notif_text_club_request',
@@ -48,6 +49,7 @@ const ROOM_KEYS: Record<string, NotificationTextKey> = {
   'club.room_started': 'notif_text_club_room_started',
   'stage.invited': 'notif_text_stage_invited',
   'room.invited': 'notif_text_room_invited',
+  'room.reminder': 'notif_text_room_reminder',
 };
 
 function text(value: unknown): string | null {

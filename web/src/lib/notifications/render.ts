@@ -15,6 +15,7 @@ const TEXTS = {
   notif_text_club_room_started: m.notif_text_club_room_started,
   notif_text_stage_invited: m.notif_text_stage_invited,
   notif_text_room_invited: m.notif_text_room_invited,
+  notif_text_room_reminder: m.notif_text_room_reminder,
   notif_text_follow_new: m.notif_text_follow_new,
   notif_text_club_invited: m.notif_text_club_invited,
   notif_text_club_request: m.notif_text_club_request,

@@ -37,34 +37,6 @@ export function leaveRoomOnUnload(id: string): void {
   }
 }
 
-/**
- * Leaving when the room's page goes away inside the app. Not at once: the page may be rebuilt on
- * the spot (switching the language re-renders every page), and a room page that opens again within
- * the grace period takes the visit over instead, role and place on stage included.
- */
-const LEAVE_GRACE_MS = 1500;
-const pendingLeaves = new Map<string, ReturnType<typeof setTimeout>>();
-
-export function leaveRoomSoon(id: string): void {
-  clearTimeout(pendingLeaves.get(id));
-  pendingLeaves.set(
-    id,
-    setTimeout(() => {
-      pendingLeaves.delete(id);
-      leaveRoomOnUnload(id);
-    }, LEAVE_GRACE_MS),
-  );
-}
-
-/** True when a leave was pending for this room: the caller is still in it, and takes it over. */
-export function takeOverVisit(id: string): boolean {
-  const timer = pendingLeaves.get(id);
-  if (timer === undefined) return false;
-  clearTimeout(timer);
-  pendingLeaves.delete(id);
-  return true;
-}
-
 export function setHand(id: string, raised: boolean): Promise<ApiResult<undefined>> {
   const hand = rooms()[':id'].hand;
   return callApi(raised ? hand.$put(param(id)) : hand.$delete(param(id))) as Promise<ApiResult<undefined>>;

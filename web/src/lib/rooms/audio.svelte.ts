@@ -1,4 +1,4 @@
-import type { Room as LiveKitRoom, RemoteParticipant, RemoteTrack } from 'livekit-client';
+import type { Room as LiveKitRoom, Participant, RemoteParticipant, RemoteTrack } from 'livekit-client';
 
 /**
  * off: not connected (yet); connecting; connected; unavailable: no LiveKit configured, or it
@@ -22,6 +22,10 @@ export class RoomAudio {
   blocked = $state(false);
   /** Salon's recorder is in the room now (LiveKit tells every client: `room.isRecording`). */
   recording = $state(false);
+  /** Member ids LiveKit hears speaking now (its active speakers, from the audio that arrives). */
+  speaking = $state.raw<ReadonlySet<string>>(new Set());
+  /** Member ids whose microphone is live (published and not muted), as LiveKit reports it. */
+  microphones = $state.raw<ReadonlySet<string>>(new Set());
   #room: LiveKitRoom | null = null;
   #elements = new Set<HTMLMediaElement>();
   #generation = 0;
@@ -59,6 +63,14 @@ export class RoomAudio {
             this.#elements.delete(element);
           }
         })
+        .on(RoomEvent.ActiveSpeakersChanged, (speakers: Participant[]) => {
+          this.speaking = new Set(speakers.map((p) => p.identity));
+        })
+        .on(RoomEvent.TrackPublished, () => this.#readMicrophones(room))
+        .on(RoomEvent.TrackUnpublished, () => this.#readMicrophones(room))
+        .on(RoomEvent.LocalTrackPublished, () => this.#readMicrophones(room))
+        .on(RoomEvent.TrackUnmuted, () => this.#readMicrophones(room))
+        .on(RoomEvent.ParticipantDisconnected, () => this.#readMicrophones(room))
         .on(RoomEvent.RecordingStatusChanged, (recording: boolean) => {
           this.recording = recording;
         })
@@ -66,6 +78,7 @@ export class RoomAudio {
           this.blocked = !room.canPlaybackAudio;
         })
         .on(RoomEvent.TrackMuted, (publication, participant) => {
+          this.#readMicrophones(room);
           if (participant !== room.localParticipant || publication.source !== Track.Source.Microphone) return;
           if (this.micOn && !this.micBusy) {
             this.micOn = false;
@@ -73,6 +86,7 @@ export class RoomAudio {
           }
         })
         .on(RoomEvent.LocalTrackUnpublished, (publication) => {
+          this.#readMicrophones(room);
           if (publication.source === Track.Source.Microphone) this.micOn = false;
         })
         .on(RoomEvent.Disconnected, () => {
@@ -87,12 +101,21 @@ export class RoomAudio {
         return;
       }
       this.#room = room;
+      this.#readMicrophones(room);
       this.status = 'connected';
       this.blocked = !room.canPlaybackAudio;
       this.recording = room.isRecording;
     } catch {
       if (generation === this.#generation) this.status = 'unavailable';
     }
+  }
+
+  #readMicrophones(room: LiveKitRoom) {
+    const live = new Set<string>();
+    for (const participant of [room.localParticipant, ...room.remoteParticipants.values()]) {
+      if (participant.isMicrophoneEnabled) live.add(participant.identity);
+    }
+    this.microphones = live;
   }
 
   /** Asks the browser to play the room's sound (must run inside a click). */
@@ -113,6 +136,7 @@ export class RoomAudio {
     try {
       await room.localParticipant.setMicrophoneEnabled(on);
       this.micOn = on;
+      this.#readMicrophones(room);
       return 'ok';
     } catch (error) {
       this.micOn = false;
@@ -144,6 +168,8 @@ export class RoomAudio {
     this.micOn = false;
     this.blocked = false;
     this.recording = false;
+    this.speaking = new Set();
+    this.microphones = new Set();
     this.status = 'off';
   }
 }

@@ -37,6 +37,8 @@ const COMPILED = {
   room_error_invitees_format: m.room_error_invitees_format,
   room_error_invitee_unknown: m.room_error_invitee_unknown,
   room_error_interests_too_many: m.room_error_interests_too_many,
+  room_error_reminder_too_late: m.room_error_reminder_too_late,
+  room_error_not_scheduled: m.room_error_not_scheduled,
 } satisfies Record<RoomErrorKey, unknown>;
 
 // Each message declares its own inputs; errors.ts pairs every key with the ones it needs.

@@ -14,6 +14,16 @@ import { REACTIONS } from './types';
 
 /** How long received reactions stay on screen. */
 export const REACTION_SHOW_MS = 4000;
+/** How long one floating reaction rises, and how many float up per emoji and batch at most. */
+export const FLOAT_MS = 2200;
+const FLOAT_MAX = 3;
+
+export interface Floater {
+  id: number;
+  emoji: Reaction;
+  /** Where across the lane it rises, 0–1, so a batch spreads out. */
+  lane: number;
+}
 
 /**
  * The live state of one room as its stream tells it: the room's facts, everyone in it, the
@@ -31,6 +41,9 @@ export class LiveRoom {
   ended = $state(false);
   /** Reactions received in the last REACTION_SHOW_MS, per emoji. */
   reactions = $state.raw<Partial<Record<Reaction, number>>>({});
+  /** Reactions floating up right now: a few per batch received, whatever its size. */
+  floating = $state.raw<Floater[]>([]);
+  #nextFloater = 0;
   #timers = new Set<ReturnType<typeof setTimeout>>();
 
   readonly you = $derived.by<RosterEntry | null>(() => this.roster.get(this.#myId) ?? this.#snapshotYou);
@@ -90,6 +103,18 @@ export class LiveRoom {
     }
     if (Object.keys(added).length === 0) return;
     this.reactions = sum(this.reactions, added, 1);
+    const batch: Floater[] = [];
+    for (const emoji of REACTIONS) {
+      for (let i = 0; i < Math.min(added[emoji] ?? 0, FLOAT_MAX); i++)
+        batch.push({ id: this.#nextFloater++, emoji, lane: Math.random() });
+    }
+    this.floating = [...this.floating, ...batch];
+    const ids = new Set(batch.map((f) => f.id));
+    const done = setTimeout(() => {
+      this.#timers.delete(done);
+      this.floating = this.floating.filter((f) => !ids.has(f.id));
+    }, FLOAT_MS);
+    this.#timers.add(done);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       this.reactions = sum(this.reactions, added, -1);

@@ -64,6 +64,7 @@ function person(patch: Partial<RosterEntry> & { userId: string }): RosterEntry {
     joinedAt: '2026-11-21T12:00:00.000Z',
     stageSince: null,
     handRaised: false,
+    handRaisedAt: null,
     invitedToSpeak: false,
     ...patch,
   };

@@ -57,7 +57,9 @@ export function bandsOf(roster: Roster): Bands {
 
 /** Listeners with a raised hand, longest waiting first (moderators only ever see them). */
 export function raisedHands(roster: Roster): RosterEntry[] {
-  return [...roster.values()].filter((e) => e.role === 'listener' && e.handRaised).sort(byArrival);
+  return [...roster.values()]
+    .filter((e) => e.role === 'listener' && e.handRaised)
+    .sort((a, b) => time(a.handRaisedAt) - time(b.handRaisedAt) || byArrival(a, b));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -92,6 +94,7 @@ export function parseEntry(value: unknown): RosterEntry | null {
     joinedAt,
     stageSince: typeof stageSince === 'string' ? stageSince : null,
     handRaised: value.handRaised === true,
+    handRaisedAt: typeof value.handRaisedAt === 'string' ? value.handRaisedAt : null,
     invitedToSpeak: value.invitedToSpeak === true,
   };
 }
@@ -166,7 +169,10 @@ export type RoomChange =
   | { kind: 'hand_raised'; name: string }
   | { kind: 'topic'; topic: string }
   | { kind: 'mode'; mode: StreamRoom['mode'] }
-  | { kind: 'ended' };
+  | { kind: 'ended' }
+  /** Coming back after `gone` failed: removed by a moderator, or out for another reason. */
+  | { kind: 'removed' }
+  | { kind: 'left' };
 
 export interface ViewState {
   room: StreamRoom | null;

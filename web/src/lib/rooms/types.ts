@@ -61,6 +61,8 @@ export interface RosterEntry {
   stageSince: string | null;
   /** Seen only by moderators and by the person themselves. */
   handRaised: boolean;
+  /** When the hand went up; null when it is down or not visible to the viewer. */
+  handRaisedAt: string | null;
   invitedToSpeak: boolean;
 }
 
