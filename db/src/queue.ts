@@ -9,6 +9,12 @@ import { jobSchedules, jobs } from './schema';
  * Delivery is at least once: a worker that dies mid-job loses its lease and the job runs again,
  * so every handler must be idempotent. A `dedupeKey` makes enqueueing idempotent as well.
  * Workers claim jobs with `FOR UPDATE SKIP LOCKED`, so several API instances can share the table.
+ *
+ * Leases are short (30 s) and a heartbeat renews them while the worker holds the jobs, so the job
+ * of a killed worker is taken over within 30 s rather than after the longest job could ever take.
+ * The attempt number is the lease's fencing token: every claim increments it, and a worker
+ * finishes, retries or renews a job only `where attempts = <its attempt> and status = 'running'`,
+ * so a worker that stalled past its lease cannot overwrite the run of the one that took over.
  */
 export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
 
@@ -16,6 +22,8 @@ export interface JobContext {
   jobId: number;
   attempt: number;
   now: Date;
+  /** Aborted when another worker took the job over (this one's lease ran out): stop early. */
+  signal: AbortSignal;
 }
 
 export interface EnqueueOptions {
@@ -35,14 +43,23 @@ export interface RunReport {
   done: number;
   retried: number;
   failed: number;
+  /** Jobs taken over by another worker while this one held them: their outcome here was dropped. */
+  lost: number;
+}
+
+export interface RenewReport {
+  renewed: number;
+  lost: number;
 }
 
 export interface QueueOptions {
   db: Db;
   clock: Clock;
   handlers: Record<string, JobHandler>;
-  /** How long a claimed job is reserved before another worker may take it over. */
+  /** How long a claimed job is reserved before another worker may take it over, unless renewed. */
   leaseMs?: number;
+  /** How often a worker renews the leases of the jobs it holds (a third of the lease by default). */
+  heartbeatMs?: number;
   batchSize?: number;
   /** Delay before retry number `attempt` (1-based). */
   backoffMs?: (attempt: number) => number;
@@ -89,13 +106,16 @@ export function exponentialBackoff(baseMs = 10_000, maxMs = 3_600_000) {
 
 export function createQueue(options: QueueOptions) {
   const { db, clock, handlers } = options;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const heartbeatMs = options.heartbeatMs ?? Math.floor(leaseMs / 3);
   const batchSize = options.batchSize ?? 10;
   const backoffMs = options.backoffMs ?? exponentialBackoff();
   const names = Object.keys(handlers);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
+  /** The jobs this worker holds now (claimed, not yet finished), with their fencing token. */
+  const held = new Map<number, { attempt: number; abort: AbortController }>();
 
   const enqueue = (name: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}) =>
     enqueueJob(db, clock.now(), name, payload, opts);
@@ -175,6 +195,33 @@ export function createQueue(options: QueueOptions) {
       .returning();
   }
 
+  /** This worker's own lease on a job: the claim that gave it `attempt` is still the latest. */
+  const holds = (jobId: number, attempt: number) =>
+    and(eq(jobs.id, jobId), eq(jobs.status, 'running'), eq(jobs.attempts, attempt));
+
+  /**
+   * The heartbeat: pushes back the lease of every job this worker holds. A job another worker
+   * took over meanwhile is let go, and its handler's signal aborted.
+   */
+  async function renewLeases(now = clock.now()): Promise<RenewReport> {
+    const mine = [...held];
+    if (mine.length === 0) return { renewed: 0, lost: 0 };
+    const renewed = await db
+      .update(jobs)
+      .set({ lockedUntil: new Date(now.getTime() + leaseMs) })
+      .where(or(...mine.map(([id, { attempt }]) => holds(id, attempt))))
+      .returning({ id: jobs.id });
+    const still = new Set(renewed.map((r) => r.id));
+    let lost = 0;
+    for (const [id, lease] of mine) {
+      if (still.has(id) || held.get(id) !== lease) continue;
+      held.delete(id);
+      lease.abort.abort();
+      lost++;
+    }
+    return { renewed: renewed.length, lost };
+  }
+
   async function abandonExpiredLeases(now: Date) {
     await db
       .update(jobs)
@@ -190,41 +237,86 @@ export function createQueue(options: QueueOptions) {
 
   /** Runs everything that is due now, batch after batch, and reports what happened. */
   async function runDue(): Promise<RunReport> {
-    const report: RunReport = { done: 0, retried: 0, failed: 0 };
+    const report: RunReport = { done: 0, retried: 0, failed: 0, lost: 0 };
     const now = clock.now();
     await enqueueDueSchedules(now);
     await abandonExpiredLeases(now);
-    for (;;) {
-      const batch = await claim(clock.now());
-      if (batch.length === 0) return report;
-      for (const job of batch) {
-        const handler = handlers[job.name];
-        if (!handler) continue;
-        try {
-          await handler(job.payload, { jobId: job.id, attempt: job.attempts, now: clock.now() });
-          await db
-            .update(jobs)
-            .set({ status: 'done', lockedUntil: null, finishedAt: clock.now(), lastError: null })
-            .where(eq(jobs.id, job.id));
-          report.done++;
-        } catch (error) {
-          const final = job.attempts >= job.maxAttempts;
-          const at = clock.now();
-          await db
-            .update(jobs)
-            .set({
-              status: final ? 'failed' : 'queued',
-              lockedUntil: null,
-              runAt: final ? job.runAt : new Date(at.getTime() + backoffMs(job.attempts)),
-              finishedAt: final ? at : null,
-              lastError: errorText(error),
-            })
-            .where(eq(jobs.id, job.id));
-          if (final) report.failed++;
-          else report.retried++;
-          options.onFailure?.({ jobId: job.id, name: job.name, attempt: job.attempts, final, error });
-        }
+    const heartbeat = setInterval(() => {
+      renewLeases().catch((error) =>
+        options.onFailure?.({ jobId: 0, name: 'queue.heartbeat', attempt: 0, final: false, error }),
+      );
+    }, heartbeatMs);
+    try {
+      for (;;) {
+        const batch = await claim(clock.now());
+        if (batch.length === 0) return report;
+        for (const job of batch) held.set(job.id, { attempt: job.attempts, abort: new AbortController() });
+        for (const job of batch) await runOne(job, report);
       }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function runOne(job: typeof jobs.$inferSelect, report: RunReport) {
+    const lease = held.get(job.id);
+    const handler = handlers[job.name];
+    if (!lease || !handler) return;
+    try {
+      // Taken over while it waited behind the rest of its batch: the other worker runs it.
+      if (lease.abort.signal.aborted) {
+        report.lost++;
+        return;
+      }
+      let outcome: 'done' | { error: unknown };
+      try {
+        await handler(job.payload, {
+          jobId: job.id,
+          attempt: job.attempts,
+          now: clock.now(),
+          signal: lease.abort.signal,
+        });
+        outcome = 'done';
+      } catch (error) {
+        outcome = { error };
+      }
+      const at = clock.now();
+      const final = job.attempts >= job.maxAttempts;
+      const finished = await db
+        .update(jobs)
+        .set(
+          outcome === 'done'
+            ? { status: 'done', lockedUntil: null, finishedAt: at, lastError: null }
+            : {
+                status: final ? 'failed' : 'queued',
+                lockedUntil: null,
+                runAt: final ? job.runAt : new Date(at.getTime() + backoffMs(job.attempts)),
+                finishedAt: final ? at : null,
+                lastError: errorText(outcome.error),
+              },
+        )
+        .where(holds(job.id, job.attempts))
+        .returning({ id: jobs.id });
+      if (finished.length === 0) {
+        // Another worker holds the job now; whatever happened here, its run is the one that counts.
+        report.lost++;
+        return;
+      }
+      if (outcome === 'done') {
+        report.done++;
+        return;
+      }
+      if (final) report.failed++;
+      else report.retried++;
+      options.onFailure?.({
+        jobId: job.id,
+        name: job.name,
+        attempt: job.attempts,
+        final,
+        error: outcome.error,
+      });
+    } finally {
+      if (held.get(job.id) === lease) held.delete(job.id);
     }
   }
 
@@ -247,7 +339,7 @@ export function createQueue(options: QueueOptions) {
     await running;
   }
 
-  return { enqueue, defineSchedule, runDue, start, stop };
+  return { enqueue, defineSchedule, runDue, renewLeases, start, stop };
 }
 
 export type JobQueue = ReturnType<typeof createQueue>;
