@@ -32,15 +32,22 @@ async function expectAudioTruth(page: Page, lang: 'fr' | 'en', hasSound: boolean
   await expect(page.locator(`[data-audio="${state}"]`)).toHaveText(AUDIO[lang][state]);
 }
 const RECORDING_EN =
-  'Audio in this room is recorded, encrypted, kept 30 days for moderation only, then destroyed; nobody can replay it.';
+  'Rooms may be recorded for moderation only: the audio is encrypted, kept 30 days, then destroyed; nobody can replay it. While it is recorded, the room says so.';
 const RECORDING_FR =
-  /^Le son de cette salle est enregistré, chiffré, conservé 30 jours uniquement pour la modération, puis détruit\s;\spersonne ne peut le réécouter\.$/;
+  /^Les salles peuvent être enregistrées, uniquement pour la modération\s:\sle son est chiffré, conservé 30 jours puis détruit\s;\spersonne ne peut le réécouter\. Pendant l’enregistrement, la salle l’indique\.$/;
 
 const helene = { phone: '06 40 12 34 01', name: 'Hélène Dubois', username: 'helene_d' };
 const marc = { phone: '06 40 12 34 02', name: 'Marc Lefort', username: 'marc_l' };
 const chloe = { phone: '06 40 12 34 03', name: 'Chloé Martin', username: 'chloe_m' };
 
 const row = (page: Page, username: string) => page.locator(`[data-person="${username}"]`);
+const tile = (page: Page, username: string) => page.locator(`[data-person="${username}"] button`);
+const sheet = (page: Page) => page.locator('[data-person-sheet]');
+/** Opens a person's sheet from their face and picks one of the actions there. */
+async function actOn(page: Page, username: string, action: string) {
+  await tile(page, username).click();
+  await sheet(page).getByRole('button', { name: action }).click();
+}
 const inBand = (page: Page, band: 'stage' | 'followed' | 'audience', username: string) =>
   page.locator(`[data-band="band-${band}"] [data-person="${username}"]`);
 const myRole = (page: Page) => page.locator('#room-mine-heading');
@@ -103,7 +110,7 @@ test('a host opens a room; a listener raises a hand, goes on stage and back, rea
 
   // Before joining: the recording notice, then Join.
   await expect(b.page.getByRole('heading', { level: 1 })).toHaveText('Le vélo en ville');
-  await expect(b.page.getByRole('heading', { level: 2, name: 'This room is recorded' })).toBeVisible();
+  await expect(b.page.getByRole('heading', { level: 2, name: 'This room may be recorded' })).toBeVisible();
   await expect(b.page.getByText(RECORDING_EN)).toBeVisible();
   await b.page.getByRole('button', { name: 'Join the room' }).click();
   await expect(myRole(b.page)).toHaveText('You are here as: Listener');
@@ -123,10 +130,10 @@ test('a host opens a room; a listener raises a hand, goes on stage and back, rea
   await c.page.getByRole('button', { name: 'Entrer dans la salle' }).click();
   await expect(myRole(c.page)).toHaveText(/^Votre place ici\s:\sAuditeur·rice$/);
   await expect(inBand(c.page, 'audience', 'marc_l')).toBeVisible();
-  await expect(inBand(c.page, 'audience', 'chloe_m')).toContainText('(vous)');
+  await expect(tile(c.page, 'chloe_m')).toHaveAccessibleName(/Chloé Martin, \(vous\)/);
   await expect(c.page.getByRole('button', { name: 'Lever la main' })).toBeVisible();
   // Hands are between a listener and the moderators.
-  await expect(row(c.page, 'marc_l')).not.toContainText('Main levée');
+  await expect(row(c.page, 'marc_l')).not.toHaveAttribute('data-hand', 'true');
   await shots(c.page, 'room-listener-fr');
   // Switching the language re-renders the page: C stays in the room, in the same place.
   await c.page.getByRole('button', { name: 'English' }).click();
@@ -135,35 +142,37 @@ test('a host opens a room; a listener raises a hand, goes on stage and back, rea
   await c.page.getByRole('button', { name: 'Français' }).click();
   await expect(myRole(c.page)).toHaveText(/^Votre place ici\s:\sAuditeur·rice$/);
 
-  // A, moderating, sees B's raised hand and invites B with the keyboard, through B's menu.
-  await expect(row(a.page, 'marc_l')).toContainText('Main levée');
+  // A, moderating, sees B's raised hand and opens B's sheet with the keyboard.
+  await expect(row(a.page, 'marc_l')).toHaveAttribute('data-hand', 'true');
   await expect(a.page.locator('[data-hands]')).toContainText('1 main levée');
-  const marcMenu = a.page.getByRole('button', { name: 'Actions pour Marc Lefort' });
-  await marcMenu.focus();
+  const marcTile = tile(a.page, 'marc_l');
+  await expect(marcTile).toHaveAccessibleName(/Marc Lefort, Main levée/);
+  await marcTile.focus();
   await a.page.keyboard.press('Enter');
-  await expect(marcMenu).toHaveAttribute('aria-expanded', 'true');
-  await expect(a.page.getByRole('menuitem', { name: 'Inviter à parler' })).toBeFocused();
-  // Escape closes the menu and gives focus back to its button.
+  await expect(sheet(a.page)).toBeVisible();
+  await expect(sheet(a.page).getByRole('heading', { name: 'Marc Lefort' })).toBeFocused();
+  await a.page.keyboard.press('Tab');
+  await expect(sheet(a.page).getByRole('link', { name: '@marc_l' })).toBeFocused();
+  // Escape closes the sheet and gives focus back to the face.
   await a.page.keyboard.press('Escape');
-  await expect(a.page.getByRole('menu')).toHaveCount(0);
-  await expect(marcMenu).toHaveAttribute('aria-expanded', 'false');
-  await expect(marcMenu).toBeFocused();
-  await a.page.keyboard.press('ArrowDown');
-  await expect(a.page.getByRole('menuitem', { name: 'Inviter à parler' })).toBeFocused();
-  await a.page.keyboard.press('End');
-  await expect(a.page.getByRole('menuitem', { name: 'Exclure de la salle…' })).toBeFocused();
-  await a.page.keyboard.press('Home');
-  const invite = a.page.getByRole('menuitem', { name: 'Inviter à parler' });
-  await expect(invite).toBeFocused();
-  expect(await invite.evaluate((el) => el.matches(':focus-visible'))).toBe(true);
+  await expect(sheet(a.page)).toBeHidden();
+  await expect(marcTile).toBeFocused();
+  await a.page.keyboard.press('Enter');
+  await expect(sheet(a.page).getByRole('button')).toHaveText([
+    'Suivre',
+    'Inviter à parler',
+    'Baisser la main',
+    'Exclure de la salle…',
+    'Fermer',
+  ]);
   await shots(a.page, 'room-moderator-fr');
   await a.page.emulateMedia({ colorScheme: 'dark' });
   await a.page.screenshot({ path: screenshotPath('room-moderator-fr-dark.png'), fullPage: true });
   await a.page.emulateMedia({ colorScheme: 'light' });
-  await a.page.keyboard.press('Enter');
+  await sheet(a.page).getByRole('button', { name: 'Inviter à parler' }).click();
   await expect(notice(a.page)).toHaveText('Marc Lefort est invité·e à parler.');
-  await expect(marcMenu).toBeFocused();
-  await expect(row(a.page, 'marc_l')).toContainText('Invité·e à parler');
+  await expect(marcTile).toBeFocused();
+  await expect(marcTile).toHaveAccessibleName(/Invité·e à parler/);
 
   // B sees the invitation with the recording notice again, and accepts.
   const invitation = b.page.locator('[data-invitation]');
@@ -180,29 +189,25 @@ test('a host opens a room; a listener raises a hand, goes on stage and back, rea
   await expect(inBand(a.page, 'stage', 'marc_l')).toBeVisible();
   await expect(inBand(c.page, 'stage', 'marc_l')).toBeVisible();
 
-  // A makes B a moderator; B, in English, then has the moderator's menu on C.
-  await a.page.getByRole('button', { name: 'Actions pour Marc Lefort' }).click();
-  await a.page.getByRole('menuitem', { name: 'Confier la modération' }).click();
+  // A makes B a moderator; B, in English, then has the moderator's actions on C.
+  await actOn(a.page, 'marc_l', 'Confier la modération');
   await expect(myRole(b.page)).toHaveText('You are here as: Moderator');
   await expect(b.page.getByRole('heading', { level: 2, name: 'Moderation' })).toBeVisible();
-  await b.page.getByRole('button', { name: 'Actions for Chloé Martin' }).click();
-  await expect(b.page.getByRole('menuitem', { name: 'Invite to speak' })).toBeFocused();
+  await tile(b.page, 'chloe_m').click();
+  await expect(sheet(b.page).getByRole('button', { name: 'Invite to speak' })).toBeVisible();
   await shots(b.page, 'room-moderator-en');
   await b.page.keyboard.press('Escape');
   // The host is protected: others can only mute her.
-  await b.page.getByRole('button', { name: 'Actions for Hélène Dubois' }).click();
-  await expect(b.page.getByRole('menuitem')).toHaveText(['Mute their microphone']);
+  await tile(b.page, 'helene_d').click();
+  await expect(sheet(b.page).getByRole('button')).toHaveText(['Follow', 'Mute their microphone', 'Close']);
   await b.page.keyboard.press('Escape');
 
   // A takes moderation back, mutes B, then moves B back to the audience.
-  await a.page.getByRole('button', { name: 'Actions pour Marc Lefort' }).click();
-  await a.page.getByRole('menuitem', { name: 'Retirer la modération' }).click();
+  await actOn(a.page, 'marc_l', 'Retirer la modération');
   await expect(myRole(b.page)).toHaveText('You are here as: Speaker');
-  await a.page.getByRole('button', { name: 'Actions pour Marc Lefort' }).click();
-  await a.page.getByRole('menuitem', { name: 'Couper son micro' }).click();
+  await actOn(a.page, 'marc_l', 'Couper son micro');
   await expect(notice(a.page)).toHaveText('Le micro de Marc Lefort a été coupé.');
-  await a.page.getByRole('button', { name: 'Actions pour Marc Lefort' }).click();
-  await a.page.getByRole('menuitem', { name: 'Renvoyer dans le public' }).click();
+  await actOn(a.page, 'marc_l', 'Renvoyer dans le public');
   await expect(inBand(a.page, 'audience', 'marc_l')).toBeVisible();
   await expect(inBand(b.page, 'audience', 'marc_l')).toBeVisible();
   await expect(myRole(b.page)).toHaveText('You are here as: Listener');
@@ -220,8 +225,7 @@ test('a host opens a room; a listener raises a hand, goes on stage and back, rea
   await expect(row(a.page, 'chloe_m')).toBeVisible();
 
   // A removes C, after confirming: C cannot come back, and is told why.
-  await a.page.getByRole('button', { name: 'Actions pour Chloé Martin' }).click();
-  await a.page.getByRole('menuitem', { name: 'Exclure de la salle…' }).click();
+  await actOn(a.page, 'chloe_m', 'Exclure de la salle…');
   const removal = a.page.getByRole('dialog');
   await expect(removal).toContainText(/^Exclure Chloé Martin de cette salle\s\?/);
   await expect(removal.getByRole('button', { name: 'Annuler' })).toBeFocused();
@@ -343,6 +347,15 @@ test('a closed room lets in only its invited members; a weekly room is scheduled
   await open(c.page, weeklyUrl);
   await expect(c.page.getByText('The host opens the room at that time. Come back then.')).toBeVisible();
   await expect(c.page.getByRole('button', { name: 'Join the room' })).toHaveCount(0);
+  // A reminder 10 minutes before, asked and kept; the event for one's calendar.
+  await c.page.getByRole('button', { name: 'Remind me 10 minutes before' }).click();
+  await expect(c.page.getByRole('button', { name: 'Cancel the reminder' })).toBeVisible();
+  await c.page.reload();
+  await expect(c.page.getByRole('button', { name: 'Cancel the reminder' })).toBeVisible();
+  const ics = await c.page.request.get(`${weeklyUrl.replace('/rooms/', '/v1/rooms/')}/calendar.ics`);
+  expect(ics.headers()['content-type']).toContain('text/calendar');
+  expect(await ics.text()).toContain('RRULE:FREQ=WEEKLY');
+  await shots(c.page, 'room-scheduled-en');
 
   // The host starts it now, and is in it.
   await a.page.getByRole('button', { name: 'Commencer maintenant' }).click();
