@@ -3,6 +3,7 @@ import { openAPIRouteHandler } from 'hono-openapi';
 import packageJson from '../package.json' with { type: 'json' };
 import type { AppDeps, AppEnv } from './http/app-env';
 import { installErrorHandling, installMiddleware } from './http/middleware';
+import { createStreamRegistry } from './http/streams';
 import { livekitWebhookRoutes } from './livekit/webhook.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import { csrfMiddleware, sessionMiddleware } from './modules/auth/sessions';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps) {
   installMiddleware(app, deps.config, deps.logger);
   installErrorHandling(app, deps.logger);
   app.use('/v1/*', csrfMiddleware(deps.config), sessionMiddleware(deps));
+  const streams = deps.streams ?? createStreamRegistry(deps);
 
   const routes = app
     .route('/', healthRoutes(deps))
@@ -39,8 +41,8 @@ export function createApp(deps: AppDeps) {
     .route('/v1', peopleRoutes(deps))
     .route('/v1/privacy', privacyRoutes(deps))
     .route('/v1/clubs', clubsRoutes(deps))
-    .route('/v1/notifications', notificationsRoutes(deps, createNotificationHub(deps)))
-    .route('/v1', roomsRoutes(deps, createRoomHub(deps)))
+    .route('/v1/notifications', notificationsRoutes(deps, createNotificationHub(deps), streams))
+    .route('/v1', roomsRoutes(deps, createRoomHub(deps), streams))
     .route('/v1', reportsRoutes(deps))
     .route('/v1', moderationRoutes(deps))
     .route('/v1/mod/staff', staffRoutes(deps))

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { boot, describeDatabase } from './boot';
 import { crypto } from './crypto';
 import { ConfigError } from './env';
+import { createHttpServer } from './http/node-server';
 import { createJobs } from './jobs';
 import { createLiveKit } from './livekit/livekit';
 import { startLocalAudio } from './livekit/local-audio';
@@ -49,7 +50,7 @@ async function main() {
       )
     : undefined;
 
-  const server = createServer((req, res) => {
+  const server = createHttpServer((req, res) => {
     if (!web || API_PATH.test(req.url ?? '/')) return api(req, res);
     web(req, res, () => api(req, res));
   });

@@ -4,6 +4,7 @@ import type { Config, Secrets } from '../env';
 import type { LiveKit } from '../livekit/livekit';
 import type { Logger } from '../logger';
 import type { SmsProvider } from '../modules/phone/sms';
+import type { StreamRegistry } from './streams';
 
 /** What createApp needs; nothing global, so tests build as many apps as they like. */
 export interface AppDeps {
@@ -15,6 +16,8 @@ export interface AppDeps {
   crypto: Crypto;
   sms: SmsProvider;
   livekit: LiveKit;
+  /** The open Server-Sent Events streams and their limits; createApp makes one when not given. */
+  streams?: StreamRegistry;
 }
 
 export interface SessionUser {

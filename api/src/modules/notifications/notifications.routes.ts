@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
-import { sse } from '../../http/sse';
+import type { StreamRegistry } from '../../http/streams';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
 import { listCursor, listNotifications, markRead, mutedNames } from './notifications.service';
@@ -10,7 +10,7 @@ import type { NotificationHub } from './stream';
 
 const doc = (summary: string) => describeRoute({ summary, tags: ['notifications'] });
 
-export function notificationsRoutes(deps: AppDeps, hub: NotificationHub) {
+export function notificationsRoutes(deps: AppDeps, hub: NotificationHub, streams: StreamRegistry) {
   return new Hono<AppEnv>()
     .get(
       '/',
@@ -37,7 +37,9 @@ export function notificationsRoutes(deps: AppDeps, hub: NotificationHub) {
       c.json(await mutedNames(deps.database.db, requireAuth(c).userId), 200),
     )
     .get('/stream', doc('Live notifications and unread count (Server-Sent Events)'), async (c) => {
-      const { userId } = requireAuth(c);
-      return sse(c, (send) => hub.subscribe(userId, (event, data) => send({ event, data })));
+      const auth = requireAuth(c);
+      return streams.serve(c, auth, {}, (send) =>
+        hub.subscribe(auth.userId, (event, data) => send({ event, data })),
+      );
     });
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
-import { sse } from '../../http/sse';
+import type { StreamRegistry } from '../../http/streams';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
 import { roomCalendar } from './calendar';
@@ -30,7 +30,7 @@ const errorsDoc = {
   409: { description: 'The room is not in the state this needs' },
 };
 
-export function roomsRoutes(deps: AppDeps, hub: RoomHub) {
+export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry) {
   const summary = async (roomId: string, userId: string) =>
     roomSummary(deps, await visibleRoom(deps.database.db, roomId, userId), userId);
 
@@ -140,10 +140,12 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub) {
       doc('Live room stream (Server-Sent Events)'),
       validate('param', roomParam),
       async (c) => {
-        const { userId } = requireAuth(c);
+        const auth = requireAuth(c);
         const { id } = c.req.valid('param');
-        await visibleRoom(deps.database.db, id, userId);
-        return sse(c, (send, close) => hub.subscribe(id, userId, send, close, c.req.header('last-event-id')));
+        await visibleRoom(deps.database.db, id, auth.userId);
+        return streams.serve(c, auth, { roomId: id }, (send, close) =>
+          hub.subscribe(id, auth.userId, send, close, c.req.header('last-event-id')),
+        );
       },
     )
     .get(
