@@ -4,7 +4,7 @@ import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
 import { enforce } from '../../ratelimit/rate-limit';
 import { deliver } from '../notifications/notifications.service';
-import { visibleRoom } from '../rooms/rooms.service';
+import { roomKnownTo } from '../rooms/rooms.service';
 import type { CreateReport } from './reports.schemas';
 
 const { reports, rooms, users, decisions, appeals } = schema;
@@ -33,8 +33,8 @@ export const reportErrors = {
 
 /**
  * A notice (DSA art. 16). The target must be something the reporter can see (a room they may
- * enter or were in, an active member), so reports cannot be used to probe what exists. The
- * reporter is acknowledged at once, in the same transaction.
+ * enter or were in, even if removed from it since; an active member), so reports cannot be used
+ * to probe what exists. The reporter is acknowledged at once, in the same transaction.
  */
 export async function createReport(deps: Deps, reporterId: string, input: CreateReport) {
   const db = deps.database.db;
@@ -54,7 +54,7 @@ export async function createReport(deps: Deps, reporterId: string, input: Create
 
   let at: Date | null = null;
   if (input.roomId) {
-    const room = await visibleRoom(db, input.roomId, reporterId).catch((error: unknown) => {
+    const room = await roomKnownTo(db, input.roomId, reporterId).catch((error: unknown) => {
       if (error instanceof AppError && error.status === 404) throw reportErrors.targetNotFound();
       throw error;
     });

@@ -90,13 +90,29 @@ export async function entryRight(
   return 'not_allowed';
 }
 
-/** A room is visible to whoever may enter it and to whoever is or was in it. */
+/**
+ * A room is visible to whoever may enter it and to whoever is or was in it, except to a member
+ * removed from it: to them, as to anyone who may not see it, it answers as a room that does not
+ * exist (`room.not_found`).
+ */
 export async function visibleRoom(db: Db, roomId: string, userId: string) {
   const room = await loadRoom(db, roomId);
-  if ((await entryRight(db, room, userId)) === 'ok') return room;
-  if (await participantOf(db, roomId, userId)) return room;
+  const right = await entryRight(db, room, userId);
+  if (right === 'ok') return room;
+  if (right === 'not_allowed' && (await participantOf(db, roomId, userId))) return room;
   throw roomErrors.notFound();
 }
+
+/**
+ * A room someone took part in, removed or not: what they may report (DSA art. 16) even once the
+ * room is closed to them. Anyone else gets `room.not_found`, as for a room that does not exist.
+ */
+export async function roomKnownTo(db: Db, roomId: string, userId: string) {
+  const room = await loadRoom(db, roomId);
+  if ((await entryRight(db, room, userId)) === 'ok' || (await participantOf(db, roomId, userId))) return room;
+  throw roomErrors.notFound();
+}
+
 
 export async function createRoom(deps: Deps, hostId: string, input: z.infer<typeof createRoomBody>) {
   const now = deps.clock.now();

@@ -1,10 +1,12 @@
-import type { Clock, Database } from '@salon/db';
+import { type Clock, type Database, schema } from '@salon/db';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Logger } from '../../logger';
 import { ROOM_CHANNEL } from './rooms.service';
 import { diffRoster, loadRoomState, type RoomState, visibleTo } from './roster';
 
 export interface StreamMessage {
-  event: 'snapshot' | 'roster' | 'room' | 'reactions' | 'ended';
+  /** `removed`: a moderator removed this viewer from the room; the stream ends with it. */
+  event: 'snapshot' | 'roster' | 'room' | 'reactions' | 'ended' | 'removed';
   /** The room timeline id this message brings the client up to (SSE `id:`, for Last-Event-ID). */
   id?: string;
   /** JSON, serialised once per batch and shared by every stream that gets the same content. */
@@ -66,6 +68,18 @@ export function createRoomHub(deps: { database: Database; clock: Clock; logger: 
     };
   }
 
+  /** Which of the room's viewers were removed from it: their streams end (the room is closed to them). */
+  async function removedViewers(roomId: string, room: LiveRoom) {
+    const viewers = [...new Set([...room.subscribers].map((sub) => sub.userId))];
+    if (viewers.length === 0) return new Set<string>();
+    const { roomRemovals } = schema;
+    const rows = await deps.database.db
+      .select({ userId: roomRemovals.userId })
+      .from(roomRemovals)
+      .where(and(eq(roomRemovals.roomId, roomId), inArray(roomRemovals.userId, viewers)));
+    return new Set(rows.map((r) => r.userId));
+  }
+
   async function flush() {
     for (const [roomId, room] of live) {
       if (room.reactions.size > 0) {
@@ -79,6 +93,7 @@ export function createRoomHub(deps: { database: Database; clock: Clock; logger: 
       const after = await loadRoomState(deps.database.db, roomId, deps.clock.now());
       if (!after) continue;
       room.state = after;
+      const removed = await removedViewers(roomId, room);
       const { upserts, removals } = diffRoster(before.roster, after.roster);
       const roomChanged = JSON.stringify(before.room) !== JSON.stringify(after.room);
       const id = String(after.lastEventId);
@@ -89,6 +104,11 @@ export function createRoomHub(deps: { database: Database; clock: Clock; logger: 
       const forEveryone = JSON.stringify({ upserts: upserts.map((e) => visibleTo(e, '', false)), removals });
       const changed = new Set(upserts.map((e) => e.userId));
       for (const sub of room.subscribers) {
+        if (removed.has(sub.userId)) {
+          sub.send({ event: 'removed', id, data: '{}' });
+          sub.close();
+          continue;
+        }
         const isModerator = after.roster.get(sub.userId)?.role === 'moderator';
         if (isModerator !== sub.isModerator) {
           // Becoming (or ceasing to be) a moderator changes what one may see: start afresh.
