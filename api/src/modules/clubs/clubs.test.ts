@@ -111,7 +111,7 @@ describe('clubs', () => {
       const page = await who.get('/v1/clubs/anciens-centrale');
       expect(page.body).toMatchObject({ members: null, rooms: [], memberCount: 1 });
       expect((await who.get(`/v1/rooms/${room.body.id}`)).status).toBe(404);
-      expect((await who.post(`/v1/rooms/${room.body.id}/join`)).body.error.code).toBe('room.not_allowed');
+      expect((await who.post(`/v1/rooms/${room.body.id}/join`)).body.error.code).toBe('room.not_found');
       expect((await who.get('/v1/hallway')).body.live).toEqual([]);
     }
     await alice.patch('/v1/clubs/anciens-centrale', { roomVisibility: 'followers' });
@@ -125,7 +125,7 @@ describe('clubs', () => {
       club: { slug: 'anciens-centrale', name: 'Anciens de Centrale' },
     });
     expect((await follower.post(`/v1/rooms/${room.body.id}/join`)).status).toBe(200);
-    expect((await outsider.post(`/v1/rooms/${room.body.id}/join`)).body.error.code).toBe('room.not_allowed');
+    expect((await outsider.post(`/v1/rooms/${room.body.id}/join`)).body.error.code).toBe('room.not_found');
     // Only admins and leaders open club rooms.
     expect(
       (await follower.post('/v1/rooms', { topic: 'x', mode: 'club', clubId: club.id })).body.error.code,

@@ -12,6 +12,7 @@ import { createRoomBody, reactionBody, roomInviteBody, stageBody, updateRoomBody
 import {
   createRoom,
   endRoom,
+  hiddenFromOutsiders,
   inviteToRoom,
   roomSummary,
   startRoom,
@@ -31,8 +32,12 @@ const errorsDoc = {
 };
 
 export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry) {
+  const db = deps.database.db;
   const summary = async (roomId: string, userId: string) =>
-    roomSummary(deps, await visibleRoom(deps.database.db, roomId, userId), userId);
+    roomSummary(deps, await visibleRoom(db, roomId, userId), userId);
+  /** Someone who may not see the room learns nothing from a refusal (see hiddenFromOutsiders). */
+  const hidden = <T>(roomId: string, userId: string, action: () => Promise<T>) =>
+    hiddenFromOutsiders(db, roomId, userId, action);
 
   return new Hono<AppEnv>()
     .get(
@@ -57,7 +62,7 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       async (c) => {
         const { userId } = requireAuth(c);
         const { id } = c.req.valid('param');
-        await updateRoom(deps, id, userId, c.req.valid('json'));
+        await hidden(id, userId, () => updateRoom(deps, id, userId, c.req.valid('json')));
         return c.json(await summary(id, userId), 200);
       },
     )
@@ -68,7 +73,7 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       async (c) => {
         const { userId } = requireAuth(c);
         const { id } = c.req.valid('param');
-        await startRoom(deps, id, userId);
+        await hidden(id, userId, () => startRoom(deps, id, userId));
         return c.json(await summary(id, userId), 200);
       },
     )
@@ -76,18 +81,30 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       '/rooms/:id/join',
       doc('Enter a room: returns a LiveKit token for my role'),
       validate('param', roomParam),
-      async (c) => c.json(await joinRoom(deps, c.req.valid('param').id, requireAuth(c).userId), 200),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        return c.json(await hidden(id, userId, () => joinRoom(deps, id, userId)), 200);
+      },
     )
     .post('/rooms/:id/leave', doc('Leave quietly'), validate('param', roomParam), async (c) => {
-      await leaveRoom(deps, c.req.valid('param').id, requireAuth(c).userId);
+      const { userId } = requireAuth(c);
+      const { id } = c.req.valid('param');
+      // Leaving a room one is not in succeeds quietly, so visibility is checked first.
+      await visibleRoom(db, id, userId);
+      await leaveRoom(deps, id, userId);
       return c.body(null, 204);
     })
     .put('/rooms/:id/hand', doc('Raise my hand'), validate('param', roomParam), async (c) => {
-      await setHand(deps, c.req.valid('param').id, requireAuth(c).userId, true);
+      const { userId } = requireAuth(c);
+      const { id } = c.req.valid('param');
+      await hidden(id, userId, () => setHand(deps, id, userId, true));
       return c.body(null, 204);
     })
     .delete('/rooms/:id/hand', doc('Lower my hand'), validate('param', roomParam), async (c) => {
-      await setHand(deps, c.req.valid('param').id, requireAuth(c).userId, false);
+      const { userId } = requireAuth(c);
+      const { id } = c.req.valid('param');
+      await hidden(id, userId, () => setHand(deps, id, userId, false));
       return c.body(null, 204);
     })
     .post(
@@ -97,7 +114,8 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       validate('json', stageBody),
       async (c) => {
         const { id, userId: target } = c.req.valid('param');
-        await stageAction(deps, id, requireAuth(c).userId, target, c.req.valid('json').action);
+        const { userId } = requireAuth(c);
+        await hidden(id, userId, () => stageAction(deps, id, userId, target, c.req.valid('json').action));
         return c.body(null, 204);
       },
     )
@@ -107,12 +125,9 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       validate('param', roomParam),
       validate('json', roomInviteBody),
       async (c) => {
-        await inviteToRoom(
-          deps,
-          c.req.valid('param').id,
-          requireAuth(c).userId,
-          c.req.valid('json').username,
-        );
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        await hidden(id, userId, () => inviteToRoom(deps, id, userId, c.req.valid('json').username));
         return c.body(null, 204);
       },
     )
@@ -122,7 +137,9 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       validate('param', roomParam),
       validate('json', reactionBody),
       async (c) => {
-        await react(deps, c.req.valid('param').id, requireAuth(c).userId, c.req.valid('json').emoji);
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        await hidden(id, userId, () => react(deps, id, userId, c.req.valid('json').emoji));
         return c.body(null, 204);
       },
     )
@@ -131,7 +148,11 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       doc('End the room for everyone (moderators)'),
       validate('param', roomParam),
       async (c) => {
-        await endRoom(deps, c.req.valid('param').id, requireAuth(c).userId, 'moderator');
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        // Ending a room that has already ended succeeds quietly, so visibility is checked first.
+        await visibleRoom(db, id, userId);
+        await endRoom(deps, id, userId, 'moderator');
         return c.body(null, 204);
       },
     )
@@ -142,7 +163,7 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       async (c) => {
         const auth = requireAuth(c);
         const { id } = c.req.valid('param');
-        await visibleRoom(deps.database.db, id, auth.userId);
+        await visibleRoom(db, id, auth.userId);
         return streams.serve(c, auth, { roomId: id }, (send, close) =>
           hub.subscribe(id, auth.userId, send, close, c.req.header('last-event-id')),
         );

@@ -2,7 +2,7 @@ import { type Db, enqueueJob, notify, schema } from '@salon/db';
 import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AppDeps } from '../../http/app-env';
-import { errors } from '../../http/errors';
+import { AppError, errors } from '../../http/errors';
 import { mayEnterClubRooms, requireClubHost } from '../clubs/clubs.service';
 import { enqueueRoomNews, openingNews } from '../notifications/fanout';
 import { deliver } from '../notifications/notifications.service';
@@ -113,6 +113,29 @@ export async function roomKnownTo(db: Db, roomId: string, userId: string) {
   throw roomErrors.notFound();
 }
 
+/**
+ * Runs an action on a room for a member, so that its refusals tell nothing to someone who may not
+ * see the room: whatever it refused (not live, ended, not present, not a moderator, not the host…)
+ * is answered to them as for a room that does not exist. Only when it refuses is visibility
+ * checked, so the action's own path (a join storm, reactions) pays nothing for it. A removal is
+ * told as such to the member removed: they know the room.
+ */
+export async function hiddenFromOutsiders<T>(
+  db: Db,
+  roomId: string,
+  userId: string,
+  action: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    const refusal = error instanceof AppError && error.status < 500;
+    if (refusal && error.code !== 'room.removed' && error.code !== 'room.not_found') {
+      await visibleRoom(db, roomId, userId);
+    }
+    throw error;
+  }
+}
 
 export async function createRoom(deps: Deps, hostId: string, input: z.infer<typeof createRoomBody>) {
   const now = deps.clock.now();
