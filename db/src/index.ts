@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -47,7 +48,15 @@ export const migrationsFolder = fileURLToPath(new URL('../migrations', import.me
 
 export async function createDb(options: CreateDbOptions): Promise<Database> {
   if (options.url) {
-    const client = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
+    const client = postgres(options.url, {
+      max: options.max ?? 10,
+      onnotice: () => {},
+      // Named prepared statements (Drizzle's `.prepare()`) are kept for hot paths whose plan does
+      // not depend on the values: plan them once, not again for every request (PostgreSQL would
+      // keep re-planning the hallway's, whose generic plan it misjudges as dearer). Unnamed
+      // statements, i.e. every other query, are planned per execution as before.
+      connection: { plan_cache_mode: 'force_generic_plan' },
+    });
     const db = drizzlePostgres(client, { schema });
     return {
       db,
@@ -64,7 +73,8 @@ export async function createDb(options: CreateDbOptions): Promise<Database> {
   const dataDir = options.dataDir ?? 'memory://';
   const inMemory = dataDir.startsWith('memory://');
   const releaseLock = inMemory ? () => {} : lockDataDir(dataDir);
-  const client = await PGlite.create(dataDir);
+  // pg_trgm backs the search index (users_search_name_trgm_idx), as on the server.
+  const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   const db = drizzlePglite(client, { schema });
   return {
     db,

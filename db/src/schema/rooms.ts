@@ -43,8 +43,23 @@ export const rooms = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true }),
     /** When the last person left a live room; it ends after the empty-room timeout. */
     emptySince: timestamp('empty_since', { withTimezone: true }),
+    /**
+     * How many people are in the room now. Kept by the database (trigger room_presence_changed, in
+     * db/migrations) on every change to room_participants; the trigger also refuses to let anyone
+     * in beyond `capacity`, into a room that is not live, or after a removal.
+     */
+    presentCount: integer('present_count').notNull().default(0),
   },
-  (t) => [index('rooms_status_idx').on(t.status, t.scheduledFor), index('rooms_host_idx').on(t.hostId)],
+  (t) => [
+    index('rooms_status_idx').on(t.status, t.scheduledFor),
+    index('rooms_host_idx').on(t.hostId),
+    // The hallway's candidate sets: open rooms by size, rooms of one's clubs, rooms by interest.
+    index('rooms_live_open_size_idx')
+      .on(t.presentCount.desc(), t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.status} = 'live' and ${t.mode} = 'open'`),
+    index('rooms_live_club_idx').on(t.clubId).where(sql`${t.status} = 'live'`),
+    index('rooms_live_interests_idx').using('gin', t.interests).where(sql`${t.status} = 'live'`),
+  ],
 );
 
 /** One row per person per room: their role, whether they are in it now, hand and invitation. */
@@ -66,7 +81,14 @@ export const roomParticipants = pgTable(
     invitedAt: timestamp('invited_at', { withTimezone: true }),
     stageSince: timestamp('stage_since', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_participants_user_idx').on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.userId] }),
+    index('room_participants_user_idx').on(t.userId),
+    // Who is on a stage right now: the hallway's "people you follow on stage".
+    index('room_participants_on_stage_idx')
+      .on(t.userId, t.roomId)
+      .where(sql`${t.present} and ${t.role} <> 'listener'`),
+  ],
 );
 
 /** Who may enter a closed room. */
@@ -82,7 +104,7 @@ export const roomInvites = pgTable(
     invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_invites_user_idx').on(t.userId)],
 );
 
 /** People removed from a room by a moderator: they cannot come back to it. */

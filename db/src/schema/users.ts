@@ -51,6 +51,9 @@ export const users = pgTable(
     uniqueIndex('users_phone_hash_idx').on(t.phoneHash),
     uniqueIndex('users_webauthn_user_id_idx').on(t.webauthnUserId),
     index('users_search_name_idx').on(sql`${t.searchName} text_pattern_ops`),
+    // Search matches the start of any word ("% martin%"), which a b-tree cannot: trigrams can,
+    // so a rare name is found without reading every member.
+    index('users_search_name_trgm_idx').using('gin', sql`${t.searchName} gin_trgm_ops`),
   ],
 );
 

@@ -1,9 +1,9 @@
 import { type Db, enqueueJob, notify, schema } from '@salon/db';
-import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
-import { mayEnterClubRooms, requireClubHost } from '../clubs/clubs.service';
+import { requireClubHost } from '../clubs/clubs.service';
 import { enqueueRoomNews, openingNews } from '../notifications/fanout';
 import { deliver } from '../notifications/notifications.service';
 import { roomErrors } from './rooms.errors';
@@ -56,38 +56,72 @@ export async function participantOf(db: Db, roomId: string, userId: string) {
 }
 
 /**
- * Who may enter: the host always; otherwise by mode — open: any member; social: people the host
- * follows; closed: people invited to the room; club: the club's members, and its followers when
- * the club opens its rooms to them. Removal by a moderator overrides everything.
+ * Who may enter, as SQL on the `rooms` row in scope, so the join, a room's page and the hallway
+ * apply one rule: the host always; otherwise by mode — open: any member; social: people the host
+ * follows; closed: people invited to the room; club: the club's active members, and its followers
+ * when the club opens its rooms to them. Removal (see `removedFrom`) overrides it.
  */
+export function mayEnter(userId: string | Placeholder): SQL<boolean> {
+  const { clubs, clubMembers, clubFollowers } = schema;
+  return sql<boolean>`(${rooms.hostId} = ${userId}
+    or ${rooms.mode} = 'open'
+    or (${rooms.mode} = 'social' and exists (select 1 from ${follows}
+          where ${follows.followerId} = ${rooms.hostId} and ${follows.followeeId} = ${userId}))
+    or (${rooms.mode} = 'closed' and exists (select 1 from ${roomInvites}
+          where ${roomInvites.roomId} = ${rooms.id} and ${roomInvites.userId} = ${userId}))
+    or (${rooms.mode} = 'club' and (
+          exists (select 1 from ${clubMembers} where ${clubMembers.clubId} = ${rooms.clubId}
+                    and ${clubMembers.userId} = ${userId} and ${clubMembers.status} = 'active')
+          or exists (select 1 from ${clubs} join ${clubFollowers} on ${clubFollowers.clubId} = ${clubs.id}
+                    where ${clubs.id} = ${rooms.clubId} and ${clubs.roomVisibility} = 'followers'
+                      and ${clubFollowers.userId} = ${userId}))))`;
+}
+
+/** Why the database refused to make someone present (the room_presence_changed trigger), if it did. */
+export function presenceRefusal(error: unknown): 'full' | 'not_live' | 'removed' | undefined {
+  // Drizzle wraps the driver's error; the SQLSTATE is on the cause.
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === 'SR001') return 'full';
+    if (e.code === 'SR002') return 'not_live';
+    if (e.code === 'SR003') return 'removed';
+  }
+  return undefined;
+}
+
+/**
+ * One prepared statement per database handle: hot paths (a join storm) neither rebuild the SQL
+ * nor make PostgreSQL plan it again for every request.
+ */
+export function preparedFor<T>(build: (db: Db) => T): (db: Db) => T {
+  const cache = new WeakMap<Db, T>();
+  return (db) => {
+    let prepared = cache.get(db);
+    if (prepared === undefined) {
+      prepared = build(db);
+      cache.set(db, prepared);
+    }
+    return prepared;
+  };
+}
+
+/** A moderator removed this member from the `rooms` row in scope: they cannot come back. */
+export function removedFrom(userId: string | Placeholder): SQL<boolean> {
+  return sql<boolean>`exists (select 1 from ${roomRemovals}
+    where ${roomRemovals.roomId} = ${rooms.id} and ${roomRemovals.userId} = ${userId})`;
+}
+
+/** Who may enter (see `mayEnter`); removal by a moderator overrides everything. One query. */
 export async function entryRight(
   db: Db,
   room: Room,
   userId: string,
 ): Promise<'ok' | 'removed' | 'not_allowed'> {
-  const [removed] = await db
-    .select({ at: roomRemovals.createdAt })
-    .from(roomRemovals)
-    .where(and(eq(roomRemovals.roomId, room.id), eq(roomRemovals.userId, userId)));
-  if (removed) return 'removed';
-  if (room.hostId === userId || room.mode === 'open') return 'ok';
-  if (room.mode === 'social' && room.hostId) {
-    const [followed] = await db
-      .select({ at: follows.createdAt })
-      .from(follows)
-      .where(and(eq(follows.followerId, room.hostId), eq(follows.followeeId, userId)));
-    return followed ? 'ok' : 'not_allowed';
-  }
-  if (room.mode === 'club')
-    return room.clubId && (await mayEnterClubRooms(db, room.clubId, userId)) ? 'ok' : 'not_allowed';
-  if (room.mode === 'closed') {
-    const [invited] = await db
-      .select({ at: roomInvites.createdAt })
-      .from(roomInvites)
-      .where(and(eq(roomInvites.roomId, room.id), eq(roomInvites.userId, userId)));
-    return invited ? 'ok' : 'not_allowed';
-  }
-  return 'not_allowed';
+  const [row] = await db
+    .select({ removed: removedFrom(userId), allowed: mayEnter(userId) })
+    .from(rooms)
+    .where(eq(rooms.id, room.id));
+  if (row?.removed) return 'removed';
+  return row?.allowed ? 'ok' : 'not_allowed';
 }
 
 /**
@@ -326,12 +360,12 @@ export async function endRoom(
   return ended;
 }
 
-/** How many people are in the room now. */
+/**
+ * How many people are in the room now: the counter the database keeps in step with every change
+ * of presence (see the room_presence_changed trigger in db/migrations).
+ */
 export async function presentCount(db: Db, roomId: string) {
-  const [row] = await db
-    .select({ n: count() })
-    .from(roomParticipants)
-    .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.present, true)));
+  const [row] = await db.select({ n: rooms.presentCount }).from(rooms).where(eq(rooms.id, roomId));
   return row?.n ?? 0;
 }
 
@@ -448,7 +482,7 @@ export async function roomSummary(deps: Deps, room: Room, viewerId: string) {
     host: host ?? null,
     isHost: room.hostId === viewerId,
     stage,
-    participantCount: await presentCount(db, room.id),
+    participantCount: room.presentCount,
     /** The viewer asked to be reminded of this scheduled room (always false once it has started). */
     reminder: reminder !== undefined,
     audio: { available: deps.livekit.url !== null },

@@ -1,10 +1,12 @@
 import { schema } from '@salon/db';
-import { eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { type LiveKitDouble, startLiveKitDouble } from '../../../../tests/livekit/livekit-double';
 import { createJobs } from '../../jobs';
 import { createTestApp, testSecrets } from '../../testing';
 import { memberFactory, testClient } from '../../testing/client';
+import { sessionCookieName } from '../auth/sessions';
+import { HALLWAY_PAGE } from './hallway.service';
 
 /**
  * The rooms' rules in the database, with no LiveKit (the app answers `livekitUrl: null` and the
@@ -422,5 +424,215 @@ describe('moderation hand-over', () => {
     expect((await stage(bob, roomId, bob.id, 'speaker')).status).toBe(204);
     expect((await bob.get(`/v1/rooms/${roomId}`)).body.me.role).toBe('speaker');
     expect((await carol.get(`/v1/rooms/${roomId}`)).body.me.role).toBe('moderator');
+  });
+});
+
+/**
+ * Many members at once, written straight into the database (signing 60 people up through the API
+ * would be the slow part of these tests), each with a signed-in client.
+ */
+async function crowd(size: number, prefix = 'm') {
+  const now = new Date('2026-11-21T12:00:00Z');
+  const users = await t.database.db
+    .insert(schema.users)
+    .values(
+      Array.from({ length: size }, (_, i) => ({
+        username: `${prefix}${i}`,
+        displayName: `Member ${prefix}${i}`,
+        searchName: `member ${prefix}${i}`,
+        phoneHash: `hash-${prefix}${i}`,
+        phoneKeyVersion: 1,
+        webauthnUserId: `handle-${prefix}${i}`,
+        adultAttestedAt: now,
+        createdAt: now,
+      })),
+    )
+    .returning({ id: schema.users.id });
+  const tokens = users.map((u) => `${u.id}-token`);
+  await t.database.db.insert(schema.sessions).values(
+    users.map((u, i) => ({
+      userId: u.id,
+      tokenHash: t.crypto.hash(tokens[i] ?? ''),
+      label: 'Test',
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + 86_400_000),
+    })),
+  );
+  return users.map((u, i) => {
+    const client = testClient(t);
+    client.jar.set(sessionCookieName(t.config), tokens[i] ?? '');
+    return Object.assign(client, { id: u.id });
+  });
+}
+
+/** The counter the database keeps, and the rows it counts. */
+async function presence(roomId: string) {
+  const db = t.database.db;
+  const [room] = await db
+    .select({ counter: schema.rooms.presentCount })
+    .from(schema.rooms)
+    .where(eq(schema.rooms.id, roomId));
+  const [rows] = await db
+    .select({ n: count() })
+    .from(schema.roomParticipants)
+    .where(and(eq(schema.roomParticipants.roomId, roomId), eq(schema.roomParticipants.present, true)));
+  return { counter: room?.counter, rows: rows?.n };
+}
+
+describe('joining at scale', () => {
+  it('holds the capacity exactly when 60 people join a room of 20 at once', async () => {
+    const roomId = await openRoom(await member('alice'));
+    await t.database.db.update(schema.rooms).set({ capacity: 20 }).where(eq(schema.rooms.id, roomId));
+    const people = await crowd(60);
+    const answers = await Promise.all(people.map((p) => p.post(`/v1/rooms/${roomId}/join`)));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(20);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused).toHaveLength(40);
+    for (const answer of refused) expect(answer.body.error.code).toBe('room.full');
+    expect(await presence(roomId)).toEqual({ counter: 20, rows: 20 });
+
+    // One place frees up: of ten people trying at once, exactly one gets it.
+    const inside = people.filter((_, i) => answers[i]?.status === 200);
+    await inside[0]?.post(`/v1/rooms/${roomId}/leave`);
+    const outside = people.filter((_, i) => answers[i]?.status !== 200).slice(0, 10);
+    const second = await Promise.all(outside.map((p) => p.post(`/v1/rooms/${roomId}/join`)));
+    expect(second.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(await presence(roomId)).toEqual({ counter: 20, rows: 20 });
+    expect((await outside[0]?.get(`/v1/rooms/${roomId}`))?.body.participantCount).toBe(20);
+  });
+
+  it('keeps the count in step with every way in and out, and refuses a removed member', async () => {
+    const host = await member('alice');
+    const roomId = await openRoom(host);
+    const [bob, carol, dave] = await crowd(3);
+    if (!bob || !carol || !dave) throw new Error('no crowd');
+    for (const who of [host, bob, carol]) await join(who, roomId);
+    expect(await presence(roomId)).toEqual({ counter: 3, rows: 3 });
+    // Joining twice, concurrently, is still one presence.
+    await Promise.all([join(dave, roomId), join(dave, roomId)]);
+    expect(await presence(roomId)).toEqual({ counter: 4, rows: 4 });
+    await bob.post(`/v1/rooms/${roomId}/leave`);
+    await bob.post(`/v1/rooms/${roomId}/leave`);
+    expect(await presence(roomId)).toEqual({ counter: 3, rows: 3 });
+    await join(bob, roomId);
+    expect(await presence(roomId)).toEqual({ counter: 4, rows: 4 });
+    expect((await stage(host, roomId, carol.id, 'remove')).status).toBe(204);
+    expect(await presence(roomId)).toEqual({ counter: 3, rows: 3 });
+    expect((await carol.post(`/v1/rooms/${roomId}/join`)).body.error.code).toBe('room.removed');
+    expect(await presence(roomId)).toEqual({ counter: 3, rows: 3 });
+    // An erased member leaves the count with their rows.
+    await t.database.db.delete(schema.users).where(eq(schema.users.id, dave.id));
+    expect(await presence(roomId)).toEqual({ counter: 2, rows: 2 });
+    expect((await host.post(`/v1/rooms/${roomId}/end`)).status).toBe(204);
+    expect(await presence(roomId)).toEqual({ counter: 0, rows: 0 });
+    expect((await bob.post(`/v1/rooms/${roomId}/join`)).body.error.code).toBe('room.ended');
+  });
+
+  it('refuses presence the database cannot admit, whoever writes it', async () => {
+    const roomId = await openRoom(await member('alice'));
+    const [bob] = await crowd(1);
+    if (!bob) throw new Error('no crowd');
+    await join(bob, roomId);
+    await bob.post(`/v1/rooms/${roomId}/leave`);
+    await t.database.db
+      .update(schema.rooms)
+      .set({ status: 'ended', endedAt: new Date() })
+      .where(eq(schema.rooms.id, roomId));
+    // Not through the join route: the rule holds for any writer.
+    const back = t.database.db
+      .update(schema.roomParticipants)
+      .set({ present: true })
+      .where(eq(schema.roomParticipants.userId, bob.id))
+      .execute();
+    await expect(back).rejects.toMatchObject({ cause: { code: 'SR002' } });
+    expect(await presence(roomId)).toEqual({ counter: 0, rows: 0 });
+  });
+});
+
+describe('the hallway at scale', () => {
+  it('pages through rooms with the full ranking, and never shows a room the member may not enter', async () => {
+    const db = t.database.db;
+    const now = new Date('2026-11-21T12:00:00Z');
+    const [viewer, followed, ...people] = await crowd(60);
+    if (!viewer || !followed) throw new Error('no crowd');
+    await viewer.patch('/v1/me', { interests: ['music', 'science'] });
+    await viewer.put(`/v1/users/${'m1'}/follow`);
+    const [club] = await db
+      .insert(schema.clubs)
+      .values({
+        slug: 'chorale',
+        name: 'Chorale',
+        searchName: 'chorale',
+        joinPolicy: 'open',
+        roomVisibility: 'members',
+        createdAt: now,
+      })
+      .returning();
+    if (!club) throw new Error('no club');
+    await db
+      .insert(schema.clubMembers)
+      .values({ clubId: club.id, userId: viewer.id, role: 'member', status: 'active', createdAt: now });
+    // 30 open rooms of sizes 1..30, plus rooms the ranking or the rules single out.
+    const room = async (i: number, values: Partial<typeof schema.rooms.$inferInsert> = {}) => {
+      const [row] = await db
+        .insert(schema.rooms)
+        .values({
+          hostId: people[i]?.id ?? null,
+          topic: `Room ${i}`,
+          mode: 'open',
+          status: 'live',
+          capacity: 100,
+          createdAt: now,
+          startedAt: new Date(now.getTime() - i * 60_000),
+          ...values,
+        })
+        .returning({ id: schema.rooms.id });
+      if (!row) throw new Error('no room');
+      return row.id;
+    };
+    const fill = async (roomId: string, size: number, speaker?: string) => {
+      const rows: (typeof schema.roomParticipants.$inferInsert)[] = people
+        .slice(0, size)
+        .map((p) => ({ roomId, userId: p.id, role: 'listener', present: true, joinedAt: now }));
+      if (speaker) rows.push({ roomId, userId: speaker, role: 'speaker', present: true, joinedAt: now });
+      await db.insert(schema.roomParticipants).values(rows);
+    };
+    const open: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const id = await room(i);
+      await fill(id, i + 1);
+      open.push(id);
+    }
+    const onStage = await room(40);
+    await fill(onStage, 1, followed.id);
+    const ofMyClub = await room(41, { mode: 'club', clubId: club.id });
+    const ofMyInterest = await room(42, { interests: ['science'] });
+    const strangersSocial = await room(43, { mode: 'social' });
+    await fill(strangersSocial, 50);
+    const closed = await room(44, { mode: 'closed' });
+    await fill(closed, 55);
+    const invited = await room(45, { mode: 'closed' });
+    await db.insert(schema.roomInvites).values({ roomId: invited, userId: viewer.id, createdAt: now });
+    const removedFrom = await room(46);
+    await fill(removedFrom, 58);
+    await db.insert(schema.roomRemovals).values({ roomId: removedFrom, userId: viewer.id, createdAt: now });
+    await room(47, { status: 'ended', endedAt: now });
+
+    const first = (await viewer.get('/v1/hallway')).body;
+    const second = (await viewer.get(`/v1/hallway?cursor=${first.nextCursor}`)).body;
+    const ids = [...first.live, ...second.live].map((r: { id: string }) => r.id);
+    const bySize = [...open].reverse();
+    expect(first.live).toHaveLength(HALLWAY_PAGE);
+    expect(first.nextCursor).toBe(String(HALLWAY_PAGE));
+    expect(second.nextCursor).toBeNull();
+    // Followed on stage, then the club's, then a shared interest, then size (the invited closed
+    // room is empty, so it comes last).
+    expect(ids).toEqual([onStage, ofMyClub, ofMyInterest, ...bySize, invited]);
+    expect(first.live[0]).toMatchObject({ followedOnStage: 1, participantCount: 2 });
+    expect(first.live[1]).toMatchObject({ fromMyClubs: true, club: { slug: 'chorale' } });
+    expect(first.live[2]).toMatchObject({ sharedInterests: 1 });
+    expect(first.live[3]).toMatchObject({ participantCount: 30 });
+    for (const hidden of [strangersSocial, closed, removedFrom]) expect(ids).not.toContain(hidden);
   });
 });
