@@ -1,6 +1,7 @@
 export * from './auth';
 export * from './clubs';
 export * from './exports';
+export * from './idempotency';
 export * from './jobs';
 export * from './moderation';
 export * from './notifications';

@@ -8,12 +8,19 @@ import { requireAuth } from '../auth/sessions';
 import { roomCalendar } from './calendar';
 import { hallway } from './hallway.service';
 import { clearReminder, setReminder } from './reminders.service';
-import { createRoomBody, reactionBody, roomInviteBody, stageBody, updateRoomBody } from './rooms.schemas';
 import {
-  createRoom,
+  createRoomBody,
+  createRoomHeaders,
+  reactionBody,
+  roomInviteBody,
+  stageBody,
+  updateRoomBody,
+} from './rooms.schemas';
+import {
   endRoom,
   hiddenFromOutsiders,
   inviteToRoom,
+  openRoomOnce,
   roomSummary,
   startRoom,
   updateRoom,
@@ -46,11 +53,18 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       validate('query', z.strictObject({ cursor: z.coerce.number().int().min(0).max(10_000).default(0) })),
       async (c) => c.json(await hallway(deps, requireAuth(c).userId, c.req.valid('query').cursor), 200),
     )
-    .post('/rooms', doc('Open or schedule a room'), validate('json', createRoomBody), async (c) => {
-      const { userId } = requireAuth(c);
-      const room = await createRoom(deps, userId, c.req.valid('json'));
-      return c.json(await summary(room.id, userId), 201);
-    })
+    .post(
+      '/rooms',
+      doc('Open or schedule a room; a retry with the same Idempotency-Key gets the same room (200)'),
+      validate('header', createRoomHeaders),
+      validate('json', createRoomBody),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        const key = c.req.valid('header')['idempotency-key'];
+        const { roomId, replayed } = await openRoomOnce(deps, userId, c.req.valid('json'), key);
+        return c.json(await summary(roomId, userId), replayed ? 200 : 201);
+      },
+    )
     .get('/rooms/:id', doc('A room'), validate('param', roomParam), async (c) =>
       c.json(await summary(c.req.valid('param').id, requireAuth(c).userId), 200),
     )

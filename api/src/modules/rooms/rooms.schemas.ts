@@ -20,6 +20,14 @@ export const createRoomBody = z.strictObject({
   invitees: z.array(z.string().min(3).max(30)).max(50).default([]),
 });
 
+/** A retried `POST /v1/rooms` carries the key of the first attempt (see openRoomOnce). */
+export const createRoomHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, '1 to 64 letters, digits, "_" or "-"')
+    .optional(),
+});
+
 export const updateRoomBody = patchBody({ topic: topic.optional(), mode: z.enum(roomModes).optional() });
 
 export const stageActions = [

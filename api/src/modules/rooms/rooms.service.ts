@@ -6,6 +6,7 @@ import { AppError, errors } from '../../http/errors';
 import { requireClubHost } from '../clubs/clubs.service';
 import { enqueueRoomNews, openingNews } from '../notifications/fanout';
 import { deliver } from '../notifications/notifications.service';
+import { CreationKeyTaken, claimCreationKey, roomOpenedWith } from './creation-keys';
 import { roomErrors } from './rooms.errors';
 import type { createRoomBody } from './rooms.schemas';
 
@@ -171,7 +172,38 @@ export async function hiddenFromOutsiders<T>(
   }
 }
 
-export async function createRoom(deps: Deps, hostId: string, input: z.infer<typeof createRoomBody>) {
+/**
+ * Opens (or schedules) a room once per Idempotency-Key: a retried request gets the room the first
+ * one opened (`replayed`), whatever its body says, for 24 hours. Without a key, every request
+ * opens a room. Of two simultaneous requests, the one whose transaction claims the key first
+ * opens the room; the other's is rolled back and it answers with the winner's room.
+ */
+export async function openRoomOnce(
+  deps: Deps,
+  hostId: string,
+  input: z.infer<typeof createRoomBody>,
+  key: string | undefined,
+): Promise<{ roomId: string; replayed: boolean }> {
+  if (key === undefined) return { roomId: (await createRoom(deps, hostId, input)).id, replayed: false };
+  const db = deps.database.db;
+  const earlier = await roomOpenedWith(db, hostId, key, deps.clock.now());
+  if (earlier) return { roomId: earlier, replayed: true };
+  try {
+    return { roomId: (await createRoom(deps, hostId, input, key)).id, replayed: false };
+  } catch (error) {
+    if (!(error instanceof CreationKeyTaken)) throw error;
+    const winner = await roomOpenedWith(db, hostId, key, deps.clock.now());
+    if (!winner) throw error;
+    return { roomId: winner, replayed: true };
+  }
+}
+
+export async function createRoom(
+  deps: Deps,
+  hostId: string,
+  input: z.infer<typeof createRoomBody>,
+  idempotencyKey?: string,
+) {
   const now = deps.clock.now();
   const scheduledFor = input.scheduledFor ? new Date(input.scheduledFor) : null;
   if (scheduledFor && scheduledFor <= now) throw roomErrors.scheduleInPast();
@@ -202,6 +234,7 @@ export async function createRoom(deps: Deps, hostId: string, input: z.infer<type
       })
       .returning();
     if (!room) throw errors.internal();
+    if (idempotencyKey !== undefined) await claimCreationKey(tx, hostId, idempotencyKey, room.id, now);
     if (input.recurrence) await tx.update(rooms).set({ seriesId: room.id }).where(eq(rooms.id, room.id));
     if (input.invitees.length > 0) {
       const invited = await tx
