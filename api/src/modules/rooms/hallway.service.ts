@@ -11,7 +11,7 @@ const UPCOMING_DAYS = 7;
 // indexes' predicates (rooms_live_*, room_participants_on_stage_idx) from any plan it caches.
 const live = sql`${rooms.status} = 'live'`;
 const onAStage = sql`${roomParticipants.present} and ${roomParticipants.role} <> 'listener'`;
-// The order of rooms_live_open_size_idx, and the last keys of the hallway's ranking.
+// The last keys of the hallway's ranking.
 const bySize = sql`${rooms.presentCount} desc nulls last, ${rooms.startedAt} desc nulls last, ${rooms.id} desc nulls last`;
 
 /**
@@ -19,18 +19,19 @@ const bySize = sql`${rooms.presentCount} desc nulls last, ${rooms.startedAt} des
  * of their clubs, then shared interests, then size; and upcoming rooms of the next week in time
  * order. A social or closed room never appears to someone who may not join it.
  *
- * No request scans every live room. The rooms that can rank above plain size are few and each is
- * reached through an index from the member: rooms where someone they follow is on stage, rooms of
- * their clubs, rooms sharing an interest, social rooms of hosts who follow them, closed rooms they
- * are invited to, rooms they host. Every other room they may enter is an open room ranked by size
- * alone, so only the first `offset + page` open rooms by size (rooms_live_open_size_idx) can reach
- * the page. The union of these candidates is ranked with the full rule.
+ * No request reads every live room. Each room the member may enter is in at least one of these
+ * sets, each reached through an index from the member: rooms where someone they follow is on
+ * stage, rooms of their clubs, rooms sharing an interest, social rooms of hosts who follow them,
+ * closed rooms they are invited to, rooms they host, open rooms by size (rooms_live_open_size_idx).
+ * Each set contributes only its first `offset + page + 1` rooms in an order that agrees with the
+ * hallway's for the rooms it is there for — so the union holds the page, exactly — and only that
+ * union is ranked with the full rule.
  */
 export async function hallway(deps: Deps, userId: string, offset: number) {
   const db = deps.database.db;
   const until = new Date(deps.clock.now().getTime() + UPCOMING_DAYS * 86_400_000).toISOString();
   const [liveRows, upcoming] = await Promise.all([
-    liveQuery(db).execute({ userId, offset, openLimit: offset + HALLWAY_PAGE + 1 }),
+    liveQuery(db).execute({ userId, offset, k: offset + HALLWAY_PAGE + 1 }),
     offset === 0 ? upcomingQuery(db).execute({ userId, until }) : Promise.resolve([]),
   ]);
   // Every card is a room the member may enter, so its club may be named to them.
@@ -88,6 +89,7 @@ const room = {
 const visible = (where: SQL) => and(where, mayEnter(userId), not(removedFrom(userId)));
 
 const liveQuery = preparedFor((db) => {
+  const k = sql.placeholder('k');
   const myInterests = sql`(select ${users.interests} from ${users} where ${users.id} = ${userId})`;
   const myClubs = sql`(select ${clubMembers.clubId} from ${clubMembers}
       where ${clubMembers.userId} = ${userId} and ${clubMembers.status} = 'active'
@@ -100,31 +102,40 @@ const liveQuery = preparedFor((db) => {
       .where(eq(follows.followerId, userId))
       .groupBy(roomParticipants.roomId),
   );
-  const candidates = sql`(
-    select ${onStage.roomId} from ${onStage}
-    union all select ${rooms.id} from ${rooms} where ${live} and ${rooms.clubId} in ${myClubs}
-    union all select ${rooms.id} from ${rooms} where ${live} and ${rooms.interests} && ${myInterests}
-    union all select ${rooms.id} from ${rooms} join ${follows} on ${follows.followerId} = ${rooms.hostId}
-      where ${live} and ${rooms.mode} = 'social' and ${follows.followeeId} = ${userId}
-    union all select ${roomInvites.roomId} from ${roomInvites} where ${roomInvites.userId} = ${userId}
-    union all select ${rooms.id} from ${rooms} where ${live} and ${rooms.hostId} = ${userId}
-    union all (select ${rooms.id} from ${rooms} where ${live} and ${rooms.mode} = 'open'
-      and not ${removedFrom(userId)}
-      order by ${bySize}
-      limit ${sql.placeholder('openLimit')}))`;
-  const followedOnStage = sql<number>`coalesce(${onStage.n}, 0)`;
+  const followedOnStage = sql<number>`coalesce((select ${onStage.n} from ${onStage}
+    where ${onStage.roomId} = ${rooms.id}), 0)`;
   const clubMatch = sql<boolean>`coalesce(${rooms.clubId} in ${myClubs}, false)`;
-  // Qualified by hand: inside this subquery a bare "interests" would be the member's own column.
-  const sharedInterests = sql<number>`cardinality(array(
-    select unnest("rooms"."interests") intersect select unnest(${myInterests})))`;
+  // Distinct: a room's interests are a list. Qualified by hand: inside this subquery a bare
+  // "interests" would be the member's own column.
+  const sharedInterests = sql<number>`(select count(distinct i)::int from unnest("rooms"."interests") as i
+    where i = any(${myInterests}::text[]))`;
+  const enterable = sql`${live} and ${mayEnter(userId)} and not ${removedFrom(userId)}`;
+  const open = sql`${live} and ${rooms.mode} = 'open' and not ${removedFrom(userId)}`;
+  const smallestOpenRank = sql`coalesce((select ${rooms.sizeRank} from ${rooms} where ${open}
+    order by ${rooms.sizeRank} desc nulls last offset ${k} - 1 limit 1), 0)`;
+  const candidates = sql`(
+    (select ${rooms.id} from ${onStage} join ${rooms} on ${rooms.id} = ${onStage.roomId} where ${enterable}
+      order by ${onStage.n} desc, ${clubMatch} desc, ${sharedInterests} desc, ${bySize} limit ${k})
+    union all (select ${rooms.id} from ${rooms} where ${rooms.clubId} in ${myClubs} and ${enterable}
+      order by ${sharedInterests} desc, ${bySize} limit ${k})
+    union all (select ${rooms.id} from ${rooms} where ${rooms.interests} && ${myInterests} and ${enterable}
+      order by ${sharedInterests} desc, ${bySize} limit ${k})
+    union all (select ${rooms.id} from ${rooms} join ${follows} on ${follows.followerId} = ${rooms.hostId}
+      where ${follows.followeeId} = ${userId} and ${rooms.mode} = 'social' and ${live} and not ${removedFrom(userId)}
+      order by ${bySize} limit ${k})
+    union all (select ${rooms.id} from ${roomInvites} join ${rooms} on ${rooms.id} = ${roomInvites.roomId}
+      where ${roomInvites.userId} = ${userId} and ${rooms.mode} = 'closed' and ${live} and not ${removedFrom(userId)}
+      order by ${bySize} limit ${k})
+    union all select ${rooms.id} from ${rooms} where ${rooms.hostId} = ${userId} and ${enterable}
+    union all select ${rooms.id} from ${rooms} where ${open} and ${rooms.sizeRank} >= ${smallestOpenRank})`;
   return db
     .with(onStage)
     .select({ room, followedOnStage, clubMatch, sharedInterests, host, club })
     .from(rooms)
-    .leftJoin(onStage, eq(onStage.roomId, rooms.id))
     .leftJoin(users, eq(users.id, rooms.hostId))
     .leftJoin(clubs, eq(clubs.id, rooms.clubId))
-    .where(visible(sql`${live} and ${rooms.id} in ${candidates}`))
+    // An array, so the rooms are fetched by their key whatever the plan thinks of the union's size.
+    .where(sql`${rooms.id} = any(array${candidates})`)
     .orderBy(sql`${followedOnStage} desc, ${clubMatch} desc, ${sharedInterests} desc, ${bySize}`)
     .limit(HALLWAY_PAGE + 1)
     .offset(sql.placeholder('offset'))
