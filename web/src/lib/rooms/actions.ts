@@ -8,8 +8,12 @@ import type { CreateRoomInput, JoinGrant, Reaction, Room, RoomMode, StageAction 
 const rooms = () => browserApi().v1.rooms;
 const param = (id: string) => ({ param: { id } });
 
-export function createRoom(json: CreateRoomInput): Promise<ApiResult<Room>> {
-  return callApi(rooms().$post({ json })) as Promise<ApiResult<Room>>;
+/**
+ * `key` is the same for every attempt at one form's submission: a retry after a lost answer gets
+ * the room already made instead of a second one (the API's Idempotency-Key).
+ */
+export function createRoom(json: CreateRoomInput, key: string): Promise<ApiResult<Room>> {
+  return callApi(rooms().$post({ json, header: { 'idempotency-key': key } })) as Promise<ApiResult<Room>>;
 }
 
 export function joinRoom(id: string): Promise<ApiResult<JoinGrant>> {

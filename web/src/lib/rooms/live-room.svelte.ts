@@ -85,6 +85,9 @@ export class LiveRoom {
       case 'reactions':
         this.#receive(event.data.counts);
         return [];
+      case 'removed':
+        // The server took the viewer out: coming back (a join) tells why.
+        return [{ kind: 'gone' }];
       case 'ended':
         if (this.ended) return [];
         this.ended = true;

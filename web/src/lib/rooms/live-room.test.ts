@@ -74,6 +74,12 @@ const host = person({ userId: 'host', role: 'moderator', band: 'stage', stageSin
 const me = person({ userId: 'me' });
 
 describe('LiveRoom', () => {
+  it('hears of its viewer’s removal from the stream, and asks to come back (which says why)', () => {
+    const live = new LiveRoom('me');
+    live.apply({ type: 'snapshot', data: { room, roster: [host, me], you: me } });
+    expect(live.apply({ type: 'removed' })).toEqual([{ kind: 'gone' }]);
+  });
+
   it('knows nothing until the snapshot, then everything in it', () => {
     const live = new LiveRoom('me');
     expect(live.ready).toBe(false);

@@ -86,6 +86,10 @@ describe('bandsOf', () => {
 });
 
 describe('parseStreamEvent', () => {
+  it('reads the end of the viewer’s visit when a moderator removed them', () => {
+    expect(parseStreamEvent('removed', '')).toEqual({ type: 'removed' });
+  });
+
   it('reads a snapshot', () => {
     const event = parseStreamEvent(
       'snapshot',

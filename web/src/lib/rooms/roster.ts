@@ -115,6 +115,7 @@ function parseRoomFields(value: unknown): Omit<StreamRoom, 'id'> | null {
 /** One Server-Sent Event of the room stream, or null when it is not one we understand. */
 export function parseStreamEvent(type: string, raw: string): StreamEvent | null {
   if (type === 'ended') return { type: 'ended' };
+  if (type === 'removed') return { type: 'removed' };
   let data: unknown;
   try {
     data = JSON.parse(raw);

@@ -11,7 +11,7 @@ export interface StreamHandlers {
 /** EventSource.CLOSED, spelled out so this module also loads where EventSource does not exist (tests). */
 const CLOSED = 2;
 
-const EVENT_TYPES = ['snapshot', 'roster', 'room', 'reactions', 'ended'] as const;
+const EVENT_TYPES = ['snapshot', 'roster', 'room', 'reactions', 'ended', 'removed'] as const;
 
 /** The room stream's address (same origin: the session cookie goes with it). */
 export function streamUrl(roomId: string): string {
@@ -52,7 +52,7 @@ export function openRoomStream(
       const event = parseStreamEvent(type, (message as MessageEvent<string>).data ?? '');
       if (!event) return;
       handlers.onevent(event);
-      if (event.type === 'ended') close();
+      if (event.type === 'ended' || event.type === 'removed') close();
     });
   }
   return close;

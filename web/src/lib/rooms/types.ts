@@ -92,4 +92,6 @@ export type StreamEvent =
   | { type: 'roster'; data: RosterDiff }
   | { type: 'room'; data: RoomPatch }
   | { type: 'reactions'; data: { counts: Partial<Record<string, number>> } }
-  | { type: 'ended' };
+  | { type: 'ended' }
+  /** The viewer was removed from the room: the stream ends; a new join says so. */
+  | { type: 'removed' };
