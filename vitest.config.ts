@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['db', 'policies', 'api', 'web', 'tests'],
+    projects: ['db', 'policies', 'api', 'web', 'tests', 'bench'],
   },
 });

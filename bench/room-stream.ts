@@ -8,15 +8,19 @@ import { recordEvent } from '../api/src/modules/rooms/rooms.service';
 import { diffRoster, loadRoomState } from '../api/src/modules/rooms/roster';
 import { createRoomHub, type StreamMessage } from '../api/src/modules/rooms/stream';
 
-const PEOPLE = 5000;
 const SPEAKERS = 10;
 const ROUNDS = 20;
 
-export async function roomStreamBench(name: string, database: Database) {
+export async function roomStreamBench(
+  name: string,
+  database: Database,
+  log: (line: string) => void = console.log,
+  people = 5000,
+) {
   const db = database.db;
   const now = new Date();
-  const ids = Array.from({ length: PEOPLE }, () => randomUUID());
-  for (let i = 0; i < PEOPLE; i += 500) {
+  const ids = Array.from({ length: people }, () => randomUUID());
+  for (let i = 0; i < people; i += 500) {
     await db.insert(schema.users).values(
       ids.slice(i, i + 500).map((id, j) => ({
         id,
@@ -38,13 +42,13 @@ export async function roomStreamBench(name: string, database: Database) {
       topic: 'Bench',
       mode: 'open',
       status: 'live',
-      capacity: PEOPLE,
+      capacity: people,
       createdAt: now,
       startedAt: now,
     })
     .returning();
   if (!room) throw new Error('no room');
-  for (let i = 0; i < PEOPLE; i += 500) {
+  for (let i = 0; i < people; i += 500) {
     await db.insert(schema.roomParticipants).values(
       ids.slice(i, i + 500).map((userId, j) => ({
         roomId: room.id,
@@ -91,7 +95,7 @@ export async function roomStreamBench(name: string, database: Database) {
         (message: StreamMessage) => {
           if (message.event !== 'roster') return;
           delivered++;
-          if (delivered === PEOPLE) arrived();
+          if (delivered === people) arrived();
         },
         () => {},
       ),
@@ -105,7 +109,7 @@ export async function roomStreamBench(name: string, database: Database) {
     await tx
       .update(schema.roomParticipants)
       .set({ handRaisedAt: new Date() })
-      .where(eq(schema.roomParticipants.userId, ids[PEOPLE - 1] ?? ''));
+      .where(eq(schema.roomParticipants.userId, ids[people - 1] ?? ''));
     await recordEvent(tx, { roomId: room.id, at: new Date(), type: 'hand.raised' });
   });
   await done;
@@ -119,9 +123,9 @@ export async function roomStreamBench(name: string, database: Database) {
   for (let i = 0; i < ROUNDS; i++) diffRoster(before, after);
   const diffMs = (performance.now() - started) / ROUNDS;
 
-  console.log(
-    `room of ${PEOPLE} (${name}): read roster ${loadMs.toFixed(1)} ms ` +
+  log(
+    `room of ${people} (${name}): read roster ${loadMs.toFixed(1)} ms ` +
       `(bands ${JSON.stringify(bands)}), diff ${diffMs.toFixed(1)} ms, ` +
-      `one change to all ${PEOPLE} streams ${batchMs.toFixed(0)} ms (incl. 50 ms batch window)`,
+      `one change to all ${people} streams ${batchMs.toFixed(0)} ms (incl. 50 ms batch window)`,
   );
 }
