@@ -128,18 +128,20 @@ const liveQuery = preparedFor((db) => {
       order by ${bySize} limit ${k})
     union all select ${rooms.id} from ${rooms} where ${rooms.hostId} = ${userId} and ${enterable}
     union all select ${rooms.id} from ${rooms} where ${open} and ${rooms.sizeRank} >= ${smallestOpenRank})`;
-  return db
-    .with(onStage)
-    .select({ room, followedOnStage, clubMatch, sharedInterests, host, club })
-    .from(rooms)
-    .leftJoin(users, eq(users.id, rooms.hostId))
-    .leftJoin(clubs, eq(clubs.id, rooms.clubId))
-    // An array, so the rooms are fetched by their key whatever the plan thinks of the union's size.
-    .where(sql`${rooms.id} = any(array${candidates})`)
-    .orderBy(sql`${followedOnStage} desc, ${clubMatch} desc, ${sharedInterests} desc, ${bySize}`)
-    .limit(HALLWAY_PAGE + 1)
-    .offset(sql.placeholder('offset'))
-    .prepare('hallway_live');
+  return (
+    db
+      .with(onStage)
+      .select({ room, followedOnStage, clubMatch, sharedInterests, host, club })
+      .from(rooms)
+      .leftJoin(users, eq(users.id, rooms.hostId))
+      .leftJoin(clubs, eq(clubs.id, rooms.clubId))
+      // An array, so the rooms are fetched by their key whatever the plan thinks of the union's size.
+      .where(sql`${rooms.id} = any(array${candidates})`)
+      .orderBy(sql`${followedOnStage} desc, ${clubMatch} desc, ${sharedInterests} desc, ${bySize}`)
+      .limit(HALLWAY_PAGE + 1)
+      .offset(sql.placeholder('offset'))
+      .prepare('hallway_live')
+  );
 });
 
 const upcomingQuery = preparedFor((db) =>
