@@ -73,18 +73,19 @@ test('a member reports a room; a moderator listens, decides with reasons; the pe
   expect(recording.status).toBe('complete');
   expect(recording.sizeBytes).toBeGreaterThan(1000);
 
-  // B reports A from A's menu in the roster: an accessible dialog, checked before sending.
-  await b.page.getByRole('button', { name: `Actions for ${a.name}` }).click();
-  await b.page.getByRole('menuitem', { name: 'Report to Salon' }).click();
+  // B reports A from A's sheet on the stage: an accessible dialog, checked before sending.
+  const face = b.page.locator(`[data-person="${a.username}"] button`);
+  await face.click();
+  await b.page.locator('[data-person-sheet]').getByRole('button', { name: 'Report to Salon' }).click();
   const dialog = b.page.getByRole('dialog', { name: `Report ${a.name}` });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('radio', { name: 'Illegal content' })).toBeFocused();
-  // Escape closes it and gives focus back to the menu's button.
+  // Escape closes it and gives focus back to the person's face.
   await b.page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
-  await expect(b.page.getByRole('button', { name: `Actions for ${a.name}` })).toBeFocused();
+  await expect(face).toBeFocused();
   await b.page.keyboard.press('Enter');
-  await b.page.getByRole('menuitem', { name: 'Report to Salon' }).click();
+  await b.page.locator('[data-person-sheet]').getByRole('button', { name: 'Report to Salon' }).click();
   await expect(dialog).toBeVisible();
   await dialog.getByRole('button', { name: 'Send the report' }).click();
   await expect(dialog.getByText('Choose what the report is about.')).toBeVisible();

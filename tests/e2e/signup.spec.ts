@@ -384,9 +384,7 @@ test('a lost device: recovery waits, and the signed-in device sees the request a
 
   // For safety the new passkey has to wait; the date is written the French way.
   await expect(lost.getByRole('heading', { level: 2, name: 'Votre demande est enregistrée' })).toBeFocused();
-  await expect(lost.locator('.when time')).toHaveText(
-    /^(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \S+ \d{4} à \d{2}:\d{2}$/,
-  );
+  await expect(lost.locator('.when time')).toHaveText(/^\d{1,2} \S+ \d{4}, \d{2}:\d{2}$/);
   await lost.screenshot({ path: screenshotPath('recover-waiting-fr.png'), fullPage: true });
   await elsewhere.close();
 
