@@ -10,7 +10,7 @@ import { sweepRetention } from '../../jobs/retention';
 import { createTestApp } from '../../testing';
 import { testClient } from '../../testing/client';
 import { seedModerationHistory } from '../../testing/moderation-history';
-import { exportedTables } from './export.builder';
+import { exportedTables } from './export.areas';
 import { exportForOperator } from './export.service';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
