@@ -30,13 +30,17 @@ async function walk(direction: 'asc' | 'desc', size: number) {
   let cursor: string | null = null;
   do {
     const position: Position | undefined = cursor ? keysetCursor('date').parse(cursor) : undefined;
-    const rows = await database.db
+    const rows: (typeof items.$inferSelect)[] = await database.db
       .select()
       .from(items)
       .where(after(items.at, items.id, position, direction))
       .orderBy(order(items.at), order(items.id))
       .limit(size + 1);
-    const result = page(rows, size, (r) => [r.at, r.id]);
+    const result: { items: (typeof items.$inferSelect)[]; nextCursor: string | null } = page(
+      rows,
+      size,
+      (r) => [r.at, r.id],
+    );
     seen.push(...result.items.map((r) => r.id));
     cursor = result.nextCursor;
   } while (cursor);

@@ -1,4 +1,4 @@
-import { and, type Column, eq, gt, lt, or, type SQL } from 'drizzle-orm';
+import { and, type Column, eq, gt, lt, or, SQL } from 'drizzle-orm';
 import { z } from 'zod';
 
 /**
@@ -71,7 +71,10 @@ export function after(
 ): SQL | undefined {
   if (!position) return undefined;
   const beyond = direction === 'asc' ? gt : lt;
-  return or(beyond(key, position.key), and(eq(key, position.key), beyond(id, position.id)));
+  // Two calls rather than one on the union: Drizzle types a column and an expression apart.
+  const past = key instanceof SQL ? beyond(key, position.key) : beyond(key, position.key);
+  const tied = key instanceof SQL ? eq(key, position.key) : eq(key, position.key);
+  return or(past, and(tied, beyond(id, position.id)));
 }
 
 /** A page from `size + 1` fetched rows: the first `size`, and the cursor of the last when more follow. */
