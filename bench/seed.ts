@@ -64,7 +64,7 @@ const LAST = (
   'Diallo Nguyen Benali Traoré Kowalski Rossi Schmidt Haddad Moulin Lemoine'
 ).split(' ');
 
-/** Folds like api/src/modules/people/search-key.ts, for the seeded search_name. */
+/** Folds like db/src/search-name.ts, for the seeded search_name. */
 const fold = (text: string) =>
   text
     .normalize('NFKD')

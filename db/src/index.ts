@@ -14,6 +14,7 @@ import * as schema from './schema';
 
 export * from './clock';
 export * from './queue';
+export * from './search-name';
 export { schema };
 
 /** The Drizzle handle every service receives; identical API on PGlite and on PostgreSQL. */

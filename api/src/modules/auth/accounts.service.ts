@@ -1,20 +1,25 @@
-import { schema } from '@salon/db';
+import { type Db, schema } from '@salon/db';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
 import { findUsableInvite } from '../invites/invites.service';
-import { isPhoneBanned, signupRefused } from '../moderation/bans.service';
 import { readTicket } from '../phone/otp.service';
 import type { signupBody } from './auth.schemas';
 import { type Deps, passkeyErrors, registrationOptions } from './passkeys.service';
 
-const { users, passkeys, recoveryRequests, phoneChallenges } = schema;
+const { users, passkeys, recoveryRequests, phoneChallenges, bans } = schema;
 const HOUR_MS = 3_600_000;
 /** A recovery that is not completed within a week of becoming available lapses. */
 const RECOVERY_WINDOW_MS = 7 * 24 * HOUR_MS;
 
 export const accountErrors = {
+  /**
+   * Deliberately says no more than that sign-up is refused: neither that the number is banned nor
+   * that it ever belonged to an account.
+   */
+  signupRefused: () =>
+    new AppError(403, 'signup.refused', 'Salon cannot open an account for this phone number.'),
   noAccount: () =>
     new AppError(
       404,
@@ -31,7 +36,7 @@ export async function beginSignup(deps: Deps, input: z.infer<typeof signupBody>)
   const db = deps.database.db;
   const phone = await readTicket(deps, input.ticket);
   // A banned number cannot come back through a new account (not even after erasure).
-  if (await isPhoneBanned(db, phone.phoneHash)) throw signupRefused();
+  if (await isPhoneBanned(db, phone.phoneHash)) throw accountErrors.signupRefused();
   const { invite } = await findUsableInvite(deps, input.inviteCode);
   const [phoneOwner] = await db
     .select({ id: users.id })
@@ -62,6 +67,12 @@ export async function beginSignup(deps: Deps, input: z.infer<typeof signupBody>)
       webauthnUserId,
     },
   });
+}
+
+/** Is this keyed phone hash banned? Moderation bans numbers (moderation/bans.service.ts); sign-up asks. */
+async function isPhoneBanned(db: Db, phoneHash: string) {
+  const [row] = await db.select({ at: bans.createdAt }).from(bans).where(eq(bans.phoneHash, phoneHash));
+  return Boolean(row);
 }
 
 /** Is the @username free? For the sign-up form's live check. */

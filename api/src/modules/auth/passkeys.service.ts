@@ -1,4 +1,4 @@
-import { type Db, schema } from '@salon/db';
+import { type Db, schema, searchKey } from '@salon/db';
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -13,7 +13,6 @@ import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
 import { invitesErrors } from '../invites/invites.service';
-import { searchKey } from '../people/search-key';
 import { otpErrors } from '../phone/otp.service';
 import { createSession, deviceLabel, revokeOtherSessions } from './sessions';
 

@@ -1,10 +1,9 @@
-import { type Db, schema } from '@salon/db';
+import { type Db, fold, matchesWordPrefix, schema } from '@salon/db';
 import { and, asc, count, eq, gt, inArray, or } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
 import { deliver } from '../notifications/notifications.service';
-import { fold } from '../people/search-key';
 import type { createClubBody, updateClubBody } from './clubs.schemas';
 
 const { clubs, clubMembers, clubFollowers, users, rooms } = schema;
@@ -365,4 +364,14 @@ export async function clubsOf(deps: Deps, userId: string) {
     .where(eq(clubFollowers.userId, userId))
     .orderBy(asc(clubs.name));
   return { member, following };
+}
+
+/** Clubs with a word of their name starting with what was typed, by name (for search). */
+export async function clubsNamed(db: Db, query: string, limit: number) {
+  return db
+    .select({ slug: clubs.slug, name: clubs.name, description: clubs.description })
+    .from(clubs)
+    .where(matchesWordPrefix(clubs.searchName, query))
+    .orderBy(asc(clubs.name))
+    .limit(limit);
 }

@@ -1,4 +1,4 @@
-import { schema } from '@salon/db';
+import { schema, searchKey } from '@salon/db';
 import { and, asc, count, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
@@ -6,7 +6,6 @@ import { appendAudit } from '../audit/audit.service';
 import { endSession } from '../auth/sessions';
 import { type NotificationSettings, readSettings } from '../notifications/settings';
 import { publicProfile } from '../people/people.service';
-import { searchKey } from '../people/search-key';
 import { latestExport } from '../rights/export.service';
 import { staffRole } from '../staff/staff.service';
 import { erasureAt } from './deletion.service';

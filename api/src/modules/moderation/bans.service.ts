@@ -1,25 +1,14 @@
 import { type Db, schema } from '@salon/db';
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Crypto } from '../../crypto';
-import { AppError } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
 
 const { bans, users, decisions, appeals } = schema;
 
 /**
- * Deliberately says no more than that sign-up is refused: neither that the number is banned nor
- * that it ever belonged to an account.
+ * Bans the account's phone hash (kept after the account is erased, see policies/data-map.yaml);
+ * sign-up refuses a banned number (auth/accounts.service.ts).
  */
-export const signupRefused = () =>
-  new AppError(403, 'signup.refused', 'Salon cannot open an account for this phone number.');
-
-/** Is this keyed phone hash banned? Checked before an account is created for it. */
-export async function isPhoneBanned(db: Db, phoneHash: string) {
-  const [row] = await db.select({ at: bans.createdAt }).from(bans).where(eq(bans.phoneHash, phoneHash));
-  return Boolean(row);
-}
-
-/** Bans the account's phone hash (kept after the account is erased, see policies/data-map.yaml). */
 export async function addBan(
   tx: Db,
   crypto: Crypto,

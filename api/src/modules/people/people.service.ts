@@ -1,10 +1,9 @@
-import { schema } from '@salon/db';
-import { and, asc, count, eq, gt, like, or } from 'drizzle-orm';
+import { matchesWordPrefix, schema } from '@salon/db';
+import { and, asc, count, eq, gt } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError } from '../../http/errors';
-import { clubsOf } from '../clubs/clubs.service';
+import { clubsNamed, clubsOf } from '../clubs/clubs.service';
 import { deliver } from '../notifications/notifications.service';
-import { fold } from './search-key';
 
 const { users, follows } = schema;
 
@@ -132,14 +131,13 @@ export async function unfollow(deps: Deps, followerId: string, username: string)
  * page also lists up to 10 clubs whose name matches.
  */
 export async function searchPeople(deps: Deps, input: { q: string; cursor?: string | undefined }) {
-  const term = escapeLike(fold(input.q.replace(/^@/, '')));
   const rows = await deps.database.db
     .select()
     .from(users)
     .where(
       and(
         eq(users.status, 'active'),
-        or(like(users.searchName, `${term}%`), like(users.searchName, `% ${term}%`)),
+        matchesWordPrefix(users.searchName, input.q),
         input.cursor ? gt(users.username, input.cursor) : undefined,
       ),
     )
@@ -147,14 +145,7 @@ export async function searchPeople(deps: Deps, input: { q: string; cursor?: stri
     .limit(SEARCH_PAGE_SIZE + 1);
   const page = rows.slice(0, SEARCH_PAGE_SIZE);
   const now = deps.clock.now();
-  const clubRows = input.cursor
-    ? []
-    : await deps.database.db
-        .select({ slug: schema.clubs.slug, name: schema.clubs.name, description: schema.clubs.description })
-        .from(schema.clubs)
-        .where(or(like(schema.clubs.searchName, `${term}%`), like(schema.clubs.searchName, `% ${term}%`)))
-        .orderBy(asc(schema.clubs.name))
-        .limit(10);
+  const clubRows = input.cursor ? [] : await clubsNamed(deps.database.db, input.q, 10);
   return {
     clubs: clubRows,
     people: page.map((u) => ({
@@ -165,8 +156,4 @@ export async function searchPeople(deps: Deps, input: { q: string; cursor?: stri
     })),
     nextCursor: rows.length > SEARCH_PAGE_SIZE ? (page.at(-1)?.username ?? null) : null,
   };
-}
-
-function escapeLike(text: string) {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
