@@ -18,8 +18,8 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
 
 # ---------------------------------------------------------------------------------------------
 # Manifests only, so the dependency layers are rebuilt only when a package.json or the lockfile
-# changes. Every npm workspace must be listed here (npm ci refuses a lockfile whose workspaces
-# are missing).
+# changes. Every npm workspace of the root package.json must be listed here: npm ci silently
+# leaves out a workspace whose package.json it cannot see (tests/deploy/compose.test.ts checks).
 FROM base AS manifests
 COPY package.json package-lock.json ./
 COPY api/package.json api/
@@ -27,6 +27,7 @@ COPY db/package.json db/
 COPY policies/package.json policies/
 COPY web/package.json web/
 COPY tests/package.json tests/
+COPY bench/package.json bench/
 
 # ---------------------------------------------------------------------------------------------
 # Every dependency, dev ones included: the web build needs Vite, SvelteKit and Paraglide.

@@ -375,6 +375,27 @@ describe('Dockerfile', () => {
     }
   });
 
+  it('gives every npm ci the manifest of every workspace', () => {
+    // `npm ci` installs the lockfile's workspaces only where their package.json is present.
+    const workspaces = (JSON.parse(readRepoFile('package.json')) as { workspaces: string[] }).workspaces;
+    const lineage = (stage: (typeof stages)[number]): (typeof stages)[number][] => {
+      const parent = byName(stage.from);
+      return parent ? [...lineage(parent), stage] : [stage];
+    };
+    const installing = stages.filter((s) => args(s, 'RUN').some((run) => /\bnpm ci\b/.test(run)));
+    expect(installing.length).toBeGreaterThan(0);
+    for (const stage of installing) {
+      const copied = lineage(stage).flatMap((s) => args(s, 'COPY'));
+      expect(copied.join('\n'), `stage ${stage.name}`).toMatch(/\bpackage-lock\.json\b/);
+      for (const workspace of workspaces) {
+        expect(
+          copied.some((copy) => copy.split(/\s+/).includes(`${workspace}/package.json`)),
+          `stage ${stage.name} copies ${workspace}/package.json`,
+        ).toBe(true);
+      }
+    }
+  });
+
   it('keeps build context free of dependencies, data and secrets', () => {
     const ignored = readRepoFile('.dockerignore')
       .split('\n')
