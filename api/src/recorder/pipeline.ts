@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { schema } from '@salon/db';
+import { basename, join } from 'node:path';
+import { type Db, schema } from '@salon/db';
 import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../http/app-env';
 import { AppError } from '../http/errors';
@@ -16,6 +16,19 @@ export const RECORDING_LIFETIME_MS = 30 * 86_400_000;
 const VENDOR = 'Salon recorder (libopus via opusscript)';
 
 export const recordingsDir = (deps: Pick<AppDeps, 'config'>) => join(deps.config.dataDir, 'recordings');
+
+/**
+ * An erased member's voice, shredded now rather than at 30 days: each row holds the only copy of
+ * its file's key, so deleting it makes the file unreadable. Returns the files, to remove once the
+ * transaction has committed.
+ */
+export async function shredVoiceOf(tx: Db, deps: Pick<AppDeps, 'config'>, speakerId: string) {
+  const voice = await tx
+    .delete(recordings)
+    .where(eq(recordings.speakerId, speakerId))
+    .returning({ file: recordings.file });
+  return voice.map((r) => join(recordingsDir(deps), basename(r.file)));
+}
 
 export const recordingErrors = {
   shredded: () =>

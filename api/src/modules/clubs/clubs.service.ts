@@ -375,3 +375,34 @@ export async function clubsNamed(db: Db, query: string, limit: number) {
     .orderBy(asc(clubs.name))
     .limit(limit);
 }
+
+/**
+ * A member's clubs as they leave Salon: a club always keeps an admin, so where they were the last
+ * one the longest-standing member takes over; a club left with nobody goes.
+ */
+export async function handOverClubsOf(tx: Db, userId: string) {
+  const adminOf = await tx
+    .select({ clubId: clubMembers.clubId })
+    .from(clubMembers)
+    .where(
+      and(eq(clubMembers.userId, userId), eq(clubMembers.role, 'admin'), eq(clubMembers.status, 'active')),
+    );
+  for (const { clubId } of adminOf) {
+    const others = await tx
+      .select({ userId: clubMembers.userId, role: clubMembers.role })
+      .from(clubMembers)
+      .where(and(eq(clubMembers.clubId, clubId), eq(clubMembers.status, 'active')))
+      .orderBy(asc(clubMembers.createdAt));
+    const rest = others.filter((m) => m.userId !== userId);
+    if (rest.some((m) => m.role === 'admin')) continue;
+    const heir = rest[0];
+    if (heir) {
+      await tx
+        .update(clubMembers)
+        .set({ role: 'admin' })
+        .where(and(eq(clubMembers.clubId, clubId), eq(clubMembers.userId, heir.userId)));
+    } else {
+      await tx.delete(clubs).where(eq(clubs.id, clubId));
+    }
+  }
+}

@@ -3,17 +3,20 @@ import { basename, join } from 'node:path';
 import { enqueueJob, schema } from '@salon/db';
 import { erasureGraceMs } from '@salon/policies';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError } from '../../http/errors';
+import { shredVoiceOf } from '../../recorder/pipeline';
 import { appendAudit } from '../audit/audit.service';
 import { verifyAssertion } from '../auth/passkeys.service';
+import { revokeOtherSessions } from '../auth/sessions';
+import { handOverClubsOf } from '../clubs/clubs.service';
 import { restrictionInForce } from '../moderation/bans.service';
 import { exportsDir } from '../rights/export.service';
-import { endRoom } from '../rooms/rooms.service';
+import { cancelScheduledRooms, endRoom, forgetInTimelines } from '../rooms/rooms.service';
+import { leaveEverywhere } from '../rooms/stage.service';
 
-const { users, sessions, rooms, roomParticipants, roomEvents, clubMembers, clubs, dataExports, recordings } =
-  schema;
+const { users, rooms, dataExports } = schema;
 type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'crypto' | 'secrets' | 'livekit' | 'logger'>;
 
 export const deletionErrors = {
@@ -38,19 +41,25 @@ export async function requestDeletion(
 ) {
   const now = deps.clock.now();
   const when = input.immediate ? now : erasureAt(now);
-  const hosted = await deps.database.db.transaction(async (tx) => {
+  const { hosted, left } = await deps.database.db.transaction(async (tx) => {
     const user = await verifyAssertion(tx, deps, input.response);
     if (user.id !== userId) throw deletionErrors.wrongPasskey();
     await tx.update(users).set({ status: 'deactivated', deletedAt: now }).where(eq(users.id, userId));
-    await tx.delete(sessions).where(eq(sessions.userId, userId));
-    await tx
-      .update(roomParticipants)
-      .set({ present: false, leftAt: now, handRaisedAt: null, invitedAt: null })
-      .where(and(eq(roomParticipants.userId, userId), eq(roomParticipants.present, true)));
-    await tx
-      .update(rooms)
-      .set({ status: 'ended', endedAt: now })
-      .where(and(eq(rooms.hostId, userId), eq(rooms.status, 'scheduled')));
+    await revokeOtherSessions(tx, userId);
+    const hosted = await tx
+      .select({ id: rooms.id })
+      .from(rooms)
+      .where(and(eq(rooms.hostId, userId), eq(rooms.status, 'live')));
+    // Their own live rooms end below, which takes everyone out of them.
+    const left = await leaveEverywhere(
+      tx,
+      deps,
+      userId,
+      now,
+      'account_deleted',
+      new Set(hosted.map((r) => r.id)),
+    );
+    await cancelScheduledRooms(tx, userId, now);
     await enqueueJob(
       tx,
       now,
@@ -64,11 +73,9 @@ export async function requestDeletion(
       subjectId: userId,
       data: { erasureAt: when.toISOString() },
     });
-    return tx
-      .select({ id: rooms.id })
-      .from(rooms)
-      .where(and(eq(rooms.hostId, userId), eq(rooms.status, 'live')));
+    return { hosted, left };
   });
+  for (const disconnect of left) await disconnect();
   for (const room of hosted) await endRoom(deps, room.id, null, 'host');
   // "At once" means before this answer: the queued job stays as the retry if this fails midway.
   if (input.immediate) {
@@ -117,45 +124,16 @@ export async function eraseAccount(deps: Deps, userId: string, requestedAt: stri
     if (user?.status !== 'deactivated' || !user.deletedAt) return false;
     // A deletion that was cancelled and asked for again has a newer request: its own job will come.
     if (user.deletedAt.toISOString() !== requestedAt) return false;
-    // A club always keeps an admin: the longest-standing member takes over; an empty club goes.
-    const adminOf = await tx
-      .select({ clubId: clubMembers.clubId })
-      .from(clubMembers)
-      .where(
-        and(eq(clubMembers.userId, userId), eq(clubMembers.role, 'admin'), eq(clubMembers.status, 'active')),
-      );
-    for (const { clubId } of adminOf) {
-      const others = await tx
-        .select({ userId: clubMembers.userId, role: clubMembers.role })
-        .from(clubMembers)
-        .where(and(eq(clubMembers.clubId, clubId), eq(clubMembers.status, 'active')))
-        .orderBy(asc(clubMembers.createdAt));
-      const rest = others.filter((m) => m.userId !== userId);
-      if (rest.some((m) => m.role === 'admin')) continue;
-      const heir = rest[0];
-      if (heir) {
-        await tx
-          .update(clubMembers)
-          .set({ role: 'admin' })
-          .where(and(eq(clubMembers.clubId, clubId), eq(clubMembers.userId, heir.userId)));
-      } else {
-        await tx.delete(clubs).where(eq(clubs.id, clubId));
-      }
-    }
-    await tx.update(roomEvents).set({ actorId: null }).where(eq(roomEvents.actorId, userId));
-    await tx.update(roomEvents).set({ subjectId: null }).where(eq(roomEvents.subjectId, userId));
+    await handOverClubsOf(tx, userId);
+    await forgetInTimelines(tx, userId);
     const archives = await tx
       .select({ file: dataExports.file })
       .from(dataExports)
       .where(eq(dataExports.userId, userId));
     files.push(...archives.flatMap((a) => (a.file ? [join(exportsDir(deps), basename(a.file))] : [])));
-    // Recordings of their voice are shredded now rather than at 30 days: the row holds the only
-    // copy of each file's key, so deleting it makes the file unreadable; the file goes after commit.
-    const voice = await tx
-      .delete(recordings)
-      .where(eq(recordings.speakerId, userId))
-      .returning({ file: recordings.file });
-    files.push(...voice.map((r) => join(deps.config.dataDir, 'recordings', basename(r.file))));
+    // Recordings of their voice are shredded now rather than at 30 days; the files go after commit.
+    const voice = await shredVoiceOf(tx, deps, userId);
+    files.push(...voice);
     await tx.delete(users).where(eq(users.id, userId));
     await appendAudit(tx, deps.crypto, now, {
       action: 'account.erased',

@@ -5,12 +5,13 @@ import type { AppDeps } from '../../http/app-env';
 import { errors } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
 import { deliver } from '../notifications/notifications.service';
+import { liftRemoval } from '../rooms/stage.service';
 import { assertStaff } from '../staff/staff.service';
 import { liftBan } from './bans.service';
 import { modErrors } from './moderation.errors';
 import { presentDecision } from './present';
 
-const { appeals, decisions, reports, rooms, roomRemovals, users } = schema;
+const { appeals, decisions, reports, rooms, users } = schema;
 type Deps = Pick<AppDeps, 'database' | 'clock' | 'crypto'>;
 
 function presentAppeal(a: typeof appeals.$inferSelect) {
@@ -149,9 +150,7 @@ export async function decideAppeal(
           );
       }
       if (decision.action === 'remove_from_room' && decision.subjectId && decision.roomId) {
-        await tx
-          .delete(roomRemovals)
-          .where(and(eq(roomRemovals.roomId, decision.roomId), eq(roomRemovals.userId, decision.subjectId)));
+        await liftRemoval(tx, decision.roomId, decision.subjectId);
       }
     }
     await appendAudit(tx, deps.crypto, now, {

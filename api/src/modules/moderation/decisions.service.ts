@@ -5,16 +5,8 @@ import { errors } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
 import { revokeOtherSessions } from '../auth/sessions';
 import { deliver } from '../notifications/notifications.service';
-import {
-  endRoom,
-  loadRoom,
-  participantOf,
-  presentCount,
-  recordEvent,
-  scheduleEmptyCheck,
-  syncLiveKit,
-} from '../rooms/rooms.service';
-import { handOverModeration } from '../rooms/stage.service';
+import { endRoom, participantOf, syncLiveKit } from '../rooms/rooms.service';
+import { leaveEverywhere, removeFromRoom } from '../rooms/stage.service';
 import { assertStaff } from '../staff/staff.service';
 import { addBan } from './bans.service';
 import { modErrors } from './moderation.errors';
@@ -22,7 +14,7 @@ import type { DecisionInput } from './moderation.schemas';
 import { loadDecisions, presentDecision } from './present';
 import { heldReport } from './queue.service';
 
-const { decisions, reports, rooms, roomParticipants, roomRemovals, users } = schema;
+const { decisions, reports, rooms, users } = schema;
 type Deps = Pick<AppDeps, 'database' | 'clock' | 'crypto' | 'config' | 'livekit' | 'logger'>;
 
 const DAY_MS = 86_400_000;
@@ -99,8 +91,14 @@ export async function decide(deps: Deps, moderatorId: string, reportId: string, 
 
     switch (input.action) {
       case 'remove_from_room':
-        if (room && subjectId)
-          followUps.push(await removeFromRoom(tx, deps, room, subjectId, decision.id, now));
+        if (room && subjectId) {
+          // Salon's moderation, not a room moderator's: the timeline names the decision, not the staff member.
+          const disconnect = await removeFromRoom(tx, deps, room, subjectId, now, {
+            actorId: null,
+            data: { by: 'salon_moderation', decisionId: decision.id },
+          });
+          followUps.push(() => syncLiveKit(deps, disconnect));
+        }
         break;
       case 'end_room':
         if (room) followUps.push(async () => void (await endRoom(deps, room.id, null, 'moderator')));
@@ -158,49 +156,6 @@ async function subjectRow(tx: Db, userId: string) {
 }
 
 /**
- * Removes someone from a room on Salon's behalf (not a room moderator's): they are taken off
- * the stage and out of the room if present, and may not come back to it. The timeline says it was
- * Salon's moderation, without naming the staff member.
- */
-async function removeFromRoom(
-  tx: Db,
-  deps: Deps,
-  room: typeof rooms.$inferSelect,
-  userId: string,
-  decisionId: string,
-  now: Date,
-): Promise<FollowUp> {
-  const participant = await participantOf(tx, room.id, userId);
-  if (participant?.present) {
-    await tx
-      .update(roomParticipants)
-      .set({
-        present: false,
-        leftAt: now,
-        role: 'listener',
-        handRaisedAt: null,
-        invitedAt: null,
-        stageSince: null,
-      })
-      .where(and(eq(roomParticipants.roomId, room.id), eq(roomParticipants.userId, userId)));
-  }
-  await tx
-    .insert(roomRemovals)
-    .values({ roomId: room.id, userId, removedBy: null, createdAt: now })
-    .onConflictDoNothing();
-  await recordEvent(tx, {
-    roomId: room.id,
-    at: now,
-    type: 'participant.removed',
-    subjectId: userId,
-    data: { by: 'salon_moderation', decisionId },
-  });
-  if (participant?.present && participant.role === 'moderator') await handOverModeration(tx, room, now);
-  return () =>
-    syncLiveKit(deps, () => deps.livekit.removeParticipant(room.id, userId, { revokeTokens: true }));
-}
-
-/**
  * Suspension and ban: signed out everywhere, out of every live room, their own live rooms ended
  * (a ban also ends the scheduled ones). An account already on its way to erasure keeps that
  * status, so the eraser still runs; the ban of its number stands regardless.
@@ -228,17 +183,6 @@ async function restrictAccount(
       .where(eq(users.id, subject.id));
   }
   await revokeOtherSessions(tx, subject.id);
-  const present = await tx
-    .select({ roomId: roomParticipants.roomId })
-    .from(roomParticipants)
-    .innerJoin(rooms, eq(rooms.id, roomParticipants.roomId))
-    .where(
-      and(
-        eq(roomParticipants.userId, subject.id),
-        eq(roomParticipants.present, true),
-        eq(rooms.status, 'live'),
-      ),
-    );
   const hosted = await tx
     .select({ id: rooms.id })
     .from(rooms)
@@ -248,43 +192,16 @@ async function restrictAccount(
         action === 'ban' ? inArray(rooms.status, ['live', 'scheduled']) : eq(rooms.status, 'live'),
       ),
     );
-  const hostedIds = new Set(hosted.map((r) => r.id));
-  const left: string[] = [];
-  for (const { roomId } of present) {
-    if (hostedIds.has(roomId)) continue;
-    const room = await loadRoom(tx, roomId, true);
-    const me = await participantOf(tx, roomId, subject.id);
-    if (!me?.present) continue;
-    await tx
-      .update(roomParticipants)
-      .set({
-        present: false,
-        leftAt: now,
-        role: 'listener',
-        handRaisedAt: null,
-        invitedAt: null,
-        stageSince: null,
-      })
-      .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, subject.id)));
-    await recordEvent(tx, {
-      roomId,
-      at: now,
-      type: 'participant.left',
-      subjectId: subject.id,
-      data: { via: 'salon_moderation' },
-    });
-    if (me.role === 'moderator') await handOverModeration(tx, room, now);
-    if ((await presentCount(tx, roomId)) === 0) await scheduleEmptyCheck(tx, deps, roomId, now);
-    left.push(roomId);
-  }
-  return [
-    // Tokens issued before now stop working, so they cannot reconnect with the one they hold.
-    ...left.map(
-      (roomId) => () =>
-        syncLiveKit(deps, () => deps.livekit.removeParticipant(roomId, subject.id, { revokeTokens: true })),
-    ),
-    ...hosted.map((r) => async () => void (await endRoom(deps, r.id, null, 'moderator'))),
-  ];
+  // Rooms they host are ended instead (below), which takes everyone out.
+  const left = await leaveEverywhere(
+    tx,
+    deps,
+    subject.id,
+    now,
+    'salon_moderation',
+    new Set(hosted.map((r) => r.id)),
+  );
+  return [...left, ...hosted.map((r) => async () => void (await endRoom(deps, r.id, null, 'moderator')))];
 }
 
 /** Decisions about the signed-in member (their statement of reasons), newest first. */

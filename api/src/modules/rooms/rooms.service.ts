@@ -394,6 +394,23 @@ export async function endRoom(
 }
 
 /**
+ * A host's scheduled rooms that will not take place (their account is being deleted): ended
+ * before they start. Live rooms are ended with endRoom, which also tells the people inside.
+ */
+export async function cancelScheduledRooms(tx: Db, hostId: string, now: Date) {
+  await tx
+    .update(rooms)
+    .set({ status: 'ended', endedAt: now })
+    .where(and(eq(rooms.hostId, hostId), eq(rooms.status, 'scheduled')));
+}
+
+/** An erased member's place in room timelines: the events stay, without saying who (data map). */
+export async function forgetInTimelines(tx: Db, userId: string) {
+  await tx.update(roomEvents).set({ actorId: null }).where(eq(roomEvents.actorId, userId));
+  await tx.update(roomEvents).set({ subjectId: null }).where(eq(roomEvents.subjectId, userId));
+}
+
+/**
  * How many people are in the room now: the counter the database keeps in step with every change
  * of presence (see the room_presence_changed trigger in db/migrations).
  */

@@ -206,6 +206,102 @@ export async function leaveRoom(deps: Deps, roomId: string, userId: string, via:
 }
 
 /**
+ * Out of the room and off its stage, hand and invitation dropped: what a removal, a suspension, a
+ * ban or an account's deletion does to someone's place in a room (a leave keeps the role the
+ * member had, see leaveRoom).
+ */
+async function takeOut(tx: Db, roomId: string, userId: string, now: Date) {
+  await tx
+    .update(roomParticipants)
+    .set({
+      present: false,
+      leftAt: now,
+      role: 'listener',
+      handRaisedAt: null,
+      invitedAt: null,
+      stageSince: null,
+    })
+    .where(and(eq(roomParticipants.roomId, roomId), eq(roomParticipants.userId, userId)));
+}
+
+/**
+ * Takes someone out of a room for good, on a room moderator's decision (`actorId`) or on Salon's
+ * (no actor; `data` says which decision, without naming the staff member): off the stage and out
+ * of the room if present, and never back in. Returns the LiveKit call to make once committed; it
+ * revokes their tokens so they cannot reconnect with the one they hold.
+ */
+export async function removeFromRoom(
+  tx: Db,
+  deps: Pick<Deps, 'livekit'>,
+  room: Room,
+  userId: string,
+  now: Date,
+  by: { actorId: string | null; data?: object },
+): Promise<() => Promise<void>> {
+  const participant = await participantOf(tx, room.id, userId);
+  if (participant?.present) await takeOut(tx, room.id, userId, now);
+  await tx
+    .insert(roomRemovals)
+    .values({ roomId: room.id, userId, removedBy: by.actorId, createdAt: now })
+    .onConflictDoNothing();
+  await recordEvent(tx, {
+    roomId: room.id,
+    at: now,
+    type: 'participant.removed',
+    actorId: by.actorId,
+    subjectId: userId,
+    ...(by.data ? { data: by.data } : {}),
+  });
+  if (participant?.present && participant.role === 'moderator') await handOverModeration(tx, room, now);
+  return () => deps.livekit.removeParticipant(room.id, userId, { revokeTokens: true });
+}
+
+/** A removal reversed (an appeal upheld for the member): they may enter the room again. */
+export async function liftRemoval(tx: Db, roomId: string, userId: string) {
+  await tx.delete(roomRemovals).where(and(eq(roomRemovals.roomId, roomId), eq(roomRemovals.userId, userId)));
+}
+
+/**
+ * Takes a member out of every live room they are in, on Salon's side (a suspension, a ban, the
+ * deletion of their account): each room's timeline says so (`via`), moderation is handed over
+ * where they moderated, and a room left empty is scheduled to end. Rooms in `except` are left
+ * alone (their end follows). Returns the LiveKit calls to make once committed: their tokens stop
+ * working, so they cannot reconnect with the one they hold.
+ */
+export async function leaveEverywhere(
+  tx: Db,
+  deps: Deps,
+  userId: string,
+  now: Date,
+  via: 'salon_moderation' | 'account_deleted',
+  except: ReadonlySet<string> = new Set(),
+): Promise<(() => Promise<void>)[]> {
+  const present = await tx
+    .select({ roomId: roomParticipants.roomId })
+    .from(roomParticipants)
+    .innerJoin(rooms, eq(rooms.id, roomParticipants.roomId))
+    .where(
+      and(eq(roomParticipants.userId, userId), eq(roomParticipants.present, true), eq(rooms.status, 'live')),
+    );
+  const left: string[] = [];
+  for (const { roomId } of present) {
+    if (except.has(roomId)) continue;
+    const room = await loadRoom(tx, roomId, true);
+    const me = await participantOf(tx, roomId, userId);
+    if (!me?.present) continue;
+    await takeOut(tx, roomId, userId, now);
+    await recordEvent(tx, { roomId, at: now, type: 'participant.left', subjectId: userId, data: { via } });
+    if (me.role === 'moderator') await handOverModeration(tx, room, now);
+    if ((await presentCount(tx, roomId)) === 0) await scheduleEmptyCheck(tx, deps, roomId, now);
+    left.push(roomId);
+  }
+  return left.map(
+    (roomId) => () =>
+      syncLiveKit(deps, () => deps.livekit.removeParticipant(roomId, userId, { revokeTokens: true })),
+  );
+}
+
+/**
  * When no moderator is left on stage, the longest-serving speaker becomes one, so a room is
  * never without someone who can act on it.
  */
@@ -345,21 +441,7 @@ export async function stageAction(
         return () => livekit.muteMicrophone(roomId, targetId);
       case 'remove':
         if (self) throw roomErrors.stage('self');
-        await update({
-          present: false,
-          leftAt: now,
-          role: 'listener',
-          handRaisedAt: null,
-          invitedAt: null,
-          stageSince: null,
-        });
-        await tx
-          .insert(roomRemovals)
-          .values({ roomId, userId: targetId, removedBy: actorId, createdAt: now })
-          .onConflictDoNothing();
-        await event('participant.removed');
-        if (target.role === 'moderator') await handOverModeration(tx, room, now);
-        return () => livekit.removeParticipant(roomId, targetId, { revokeTokens: true });
+        return removeFromRoom(tx, deps, room, targetId, now, { actorId });
       case 'moderator':
         if (target.role !== 'speaker')
           throw roomErrors.stage(target.role === 'moderator' ? 'already_moderator' : 'not_on_stage');
