@@ -28,6 +28,8 @@ COPY policies/package.json policies/
 COPY web/package.json web/
 COPY tests/package.json tests/
 COPY bench/package.json bench/
+# Fixes to dependencies, applied by the root postinstall (patch-package) after every npm ci.
+COPY patches ./patches
 
 # ---------------------------------------------------------------------------------------------
 # Every dependency, dev ones included: the web build needs Vite, SvelteKit and Paraglide.

@@ -45,6 +45,9 @@ export interface CreateDbOptions {
   max?: number | undefined;
 }
 
+/** How long a connection attempt to PostgreSQL may take before it counts as failed. */
+export const CONNECT_TIMEOUT_SECONDS = 5;
+
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function createDb(options: CreateDbOptions): Promise<Database> {
@@ -52,6 +55,12 @@ export async function createDb(options: CreateDbOptions): Promise<Database> {
     const client = postgres(options.url, {
       max: options.max ?? 10,
       onnotice: () => {},
+      // After a lost server: give up a connection attempt within seconds, and try again at most a
+      // second apart. The driver's own back-off grows to 20 s across the pool (3^n/100 s, one
+      // count shared by every connection), so requests queued during a short outage still waited
+      // long after the server was back (measured: > 10 s after a 3.6 s restart).
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
       // Named prepared statements (Drizzle's `.prepare()`) are kept for hot paths whose plan does
       // not depend on the values: plan them once, not again for every request (PostgreSQL would
       // keep re-planning the hallway's, whose generic plan it misjudges as dearer). Unnamed
