@@ -1,5 +1,5 @@
 import { type Db, schema } from '@salon/db';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
@@ -20,6 +20,9 @@ export const accountErrors = {
    */
   signupRefused: () =>
     new AppError(403, 'signup.refused', 'Salon cannot open an account for this phone number.'),
+  lastPasskey: () =>
+    new AppError(409, 'passkey.last', 'This is your only passkey. Add another one before removing it.'),
+  passkeyNotFound: () => new AppError(404, 'passkey.not_found', 'No such passkey on your account.'),
   noAccount: () =>
     new AppError(
       404,
@@ -163,5 +166,71 @@ export async function beginAddPasskey(deps: Deps, userId: string) {
     displayName: user.displayName,
     exclude: existing,
     pending: null,
+  });
+}
+
+export async function renameAccountPasskey(
+  deps: Pick<Deps, 'database'>,
+  userId: string,
+  passkeyId: string,
+  name: string,
+) {
+  const renamed = await deps.database.db
+    .update(passkeys)
+    .set({ name })
+    .where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId)))
+    .returning({ id: passkeys.id });
+  if (renamed.length === 0) throw accountErrors.passkeyNotFound();
+}
+
+/** Removes a passkey, never the last one: an account without a passkey could only be recovered. */
+export async function removeAccountPasskey(
+  deps: Pick<Deps, 'database' | 'crypto' | 'clock'>,
+  userId: string,
+  passkeyId: string,
+) {
+  await deps.database.db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+    const [total] = await tx.select({ n: count() }).from(passkeys).where(eq(passkeys.userId, userId));
+    const [target] = await tx
+      .select({ id: passkeys.id })
+      .from(passkeys)
+      .where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId)));
+    if (!target) throw accountErrors.passkeyNotFound();
+    if ((total?.n ?? 0) <= 1) throw accountErrors.lastPasskey();
+    await tx.delete(passkeys).where(eq(passkeys.id, passkeyId));
+    await appendAudit(tx, deps.crypto, deps.clock.now(), {
+      action: 'passkey.removed',
+      actorId: userId,
+      subjectId: userId,
+    });
+  });
+}
+
+/** Cancels the open recovery of an account (from one of its signed-in devices), if there is one. */
+export async function cancelAccountRecovery(
+  deps: Pick<Deps, 'database' | 'crypto' | 'clock'>,
+  userId: string,
+) {
+  const now = deps.clock.now();
+  await deps.database.db.transaction(async (tx) => {
+    const cancelled = await tx
+      .update(recoveryRequests)
+      .set({ cancelledAt: now })
+      .where(
+        and(
+          eq(recoveryRequests.userId, userId),
+          isNull(recoveryRequests.completedAt),
+          isNull(recoveryRequests.cancelledAt),
+        ),
+      )
+      .returning({ id: recoveryRequests.id });
+    if (cancelled.length > 0) {
+      await appendAudit(tx, deps.crypto, now, {
+        action: 'recovery.cancelled',
+        actorId: userId,
+        subjectId: userId,
+      });
+    }
   });
 }

@@ -1,8 +1,8 @@
 import { schema, searchKey } from '@salon/db';
-import { and, asc, count, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
-import { appendAudit } from '../audit/audit.service';
+import { cancelAccountRecovery, removeAccountPasskey, renameAccountPasskey } from '../auth/accounts.service';
 import { endSession } from '../auth/sessions';
 import { type NotificationSettings, readSettings } from '../notifications/settings';
 import { publicProfile } from '../people/people.service';
@@ -13,9 +13,6 @@ import { erasureAt } from './deletion.service';
 const { users, sessions, passkeys, recoveryRequests } = schema;
 
 export const meErrors = {
-  lastPasskey: () =>
-    new AppError(409, 'passkey.last', 'This is your only passkey. Add another one before removing it.'),
-  passkeyNotFound: () => new AppError(404, 'passkey.not_found', 'No such passkey on your account.'),
   sessionNotFound: () => new AppError(404, 'session.not_found', 'No such session.'),
 };
 
@@ -126,58 +123,17 @@ export async function listPasskeys(deps: Deps, userId: string) {
 }
 
 export async function renamePasskey(deps: Deps, userId: string, passkeyId: string, name: string) {
-  const renamed = await deps.database.db
-    .update(passkeys)
-    .set({ name })
-    .where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId)))
-    .returning({ id: passkeys.id });
-  if (renamed.length === 0) throw meErrors.passkeyNotFound();
+  await renameAccountPasskey(deps, userId, passkeyId, name);
   return listPasskeys(deps, userId);
 }
 
-/** Removes a passkey, never the last one: an account without a passkey could only be recovered. */
 export async function removePasskey(deps: Deps, userId: string, passkeyId: string) {
-  await deps.database.db.transaction(async (tx) => {
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
-    const [total] = await tx.select({ n: count() }).from(passkeys).where(eq(passkeys.userId, userId));
-    const [target] = await tx
-      .select({ id: passkeys.id })
-      .from(passkeys)
-      .where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId)));
-    if (!target) throw meErrors.passkeyNotFound();
-    if ((total?.n ?? 0) <= 1) throw meErrors.lastPasskey();
-    await tx.delete(passkeys).where(eq(passkeys.id, passkeyId));
-    await appendAudit(tx, deps.crypto, deps.clock.now(), {
-      action: 'passkey.removed',
-      actorId: userId,
-      subjectId: userId,
-    });
-  });
+  await removeAccountPasskey(deps, userId, passkeyId);
   return listPasskeys(deps, userId);
 }
 
 /** A signed-in device cancelling a recovery someone started with this account's phone number. */
 export async function cancelRecovery(deps: Deps, userId: string) {
-  const now = deps.clock.now();
-  await deps.database.db.transaction(async (tx) => {
-    const cancelled = await tx
-      .update(recoveryRequests)
-      .set({ cancelledAt: now })
-      .where(
-        and(
-          eq(recoveryRequests.userId, userId),
-          isNull(recoveryRequests.completedAt),
-          isNull(recoveryRequests.cancelledAt),
-        ),
-      )
-      .returning({ id: recoveryRequests.id });
-    if (cancelled.length > 0) {
-      await appendAudit(tx, deps.crypto, now, {
-        action: 'recovery.cancelled',
-        actorId: userId,
-        subjectId: userId,
-      });
-    }
-  });
+  await cancelAccountRecovery(deps, userId);
   return getMe(deps, userId);
 }
