@@ -4,11 +4,11 @@ import type { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
 import { findUsableInvite } from '../invites/invites.service';
-import { readTicket } from '../phone/otp.service';
+import { readTicket, spendTicket } from '../phone/otp.service';
 import type { signupBody } from './auth.schemas';
 import { type Deps, passkeyErrors, registrationOptions } from './passkeys.service';
 
-const { users, passkeys, recoveryRequests, phoneChallenges, bans } = schema;
+const { users, passkeys, recoveryRequests, bans } = schema;
 const HOUR_MS = 3_600_000;
 /** A recovery that is not completed within a week of becoming available lapses. */
 const RECOVERY_WINDOW_MS = 7 * 24 * HOUR_MS;
@@ -101,10 +101,7 @@ export async function beginRecovery(deps: Deps, input: { ticket: string }) {
   if (user.status !== 'active') throw passkeyErrors.accountUnavailable();
 
   const open = await database.db.transaction(async (tx) => {
-    await tx
-      .update(phoneChallenges)
-      .set({ ticketUsedAt: now })
-      .where(eq(phoneChallenges.id, phone.challengeId));
+    await spendTicket(tx, phone.challengeId, now);
     const [existing] = await tx
       .select()
       .from(recoveryRequests)

@@ -1,4 +1,4 @@
-import { schema } from '@salon/db';
+import { type Db, schema } from '@salon/db';
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
@@ -176,6 +176,19 @@ export async function readTicket(deps: Pick<Deps, 'database' | 'crypto' | 'clock
     );
   if (!row) throw otpErrors.invalidTicket();
   return { challengeId: row.id, phoneHash: row.phoneHash, phoneKeyVersion: row.phoneKeyVersion };
+}
+
+/**
+ * Spends a ticket, in the transaction of what it was for (creating an account, opening a
+ * recovery): it cannot serve twice. False when it was spent already.
+ */
+export async function spendTicket(tx: Db, challengeId: string, now: Date) {
+  const spent = await tx
+    .update(phoneChallenges)
+    .set({ ticketUsedAt: now })
+    .where(and(eq(phoneChallenges.id, challengeId), isNull(phoneChallenges.ticketUsedAt)))
+    .returning({ id: phoneChallenges.id });
+  return spent.length > 0;
 }
 
 function codeHash(deps: Pick<Deps, 'crypto' | 'secrets'>, challengeId: string, code: string) {
