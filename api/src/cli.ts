@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Database, systemClock } from '@salon/db';
-import { boot, describeDatabase } from './boot';
+import { boot, DatabaseMissingError, describeDatabase } from './boot';
 import { type Crypto, crypto } from './crypto';
 import { type Config, ConfigError, type Secrets } from './env';
 import { AppError } from './http/errors';
@@ -17,7 +17,7 @@ import { grantStaff, listStaff, revokeStaff } from './modules/staff/staff.servic
  * `npm run salon -- <command>`: the operator's tools. Every command also takes `--json` and
  * then prints one JSON object on stdout, for scripts.
  */
-const USAGE = `Usage: npm run salon -- <command> [--json]
+const USAGE = `Usage: npm run salon -- <command> [--json] [--create]
 
 Commands:
   db migrate          apply pending database migrations
@@ -35,19 +35,25 @@ Commands:
                       first broken link and exits with 1 if there is one
   audit checkpoint    sign the end of the audit log into DATA_DIR/audit/checkpoints.jsonl now
                       (the jobs worker does it every hour)
+
+Every command works on the database the server uses: DATABASE_URL, else the embedded one in
+DATA_DIR (default ./data), and says which on stderr. It refuses to create a new embedded
+database unless given --create. Links use PUBLIC_URL, else the URL the server last started with.
 `;
 
-type Command = (
-  args: string[],
-  options: { now?: string | undefined; out?: string | undefined },
-) => Promise<Record<string, unknown>>;
+interface Options {
+  now?: string | undefined;
+  out?: string | undefined;
+  /** --create: a missing embedded database may be created (otherwise the CLI refuses). */
+  create: boolean;
+}
+
+type Command = (args: string[], options: Options) => Promise<Record<string, unknown>>;
 
 const commands: Record<string, Command> = {
   export: async ([username], options) => {
     if (!username) throw new Error('export takes a @username');
-    const { database, config } = await boot({ needSecrets: false, logToStderr: true });
-    try {
-      await database.migrate();
+    return withDatabaseOnly(options, async ({ database, config }) => {
       const c = await crypto();
       const out = resolve(
         options.out ??
@@ -64,16 +70,14 @@ const commands: Record<string, Command> = {
         file: out,
         ...result,
       };
-    } finally {
-      await database.close();
-    }
+    });
   },
   'retention run': async (_args, options) => {
     const now = options.now ? new Date(options.now) : new Date();
     if (Number.isNaN(now.getTime()))
       throw new Error('--now takes an ISO 8601 time, e.g. 2026-12-24T00:00:00Z');
     // Secrets: pruning the audit log signs a checkpoint with the audit key.
-    return withDatabase(async (deps) => {
+    return withDatabase(options, async (deps) => {
       const removed = await sweepRetention(deps, now);
       const lines = Object.entries(removed).map(([table, n]) => `  ${table}: ${n}`);
       const message = lines.length
@@ -82,24 +86,20 @@ const commands: Record<string, Command> = {
       return { ok: true, message, now: now.toISOString(), removed };
     });
   },
-  'invites mint': async ([count]) => {
+  'invites mint': async ([count], options) => {
     const n = Number(count);
     if (!Number.isInteger(n) || n < 1 || n > 100)
       throw new Error('invites mint takes a number from 1 to 100');
-    const { config, database } = await boot({ needSecrets: false, logToStderr: true });
-    try {
-      await database.migrate();
-      const invites = await mintInvites({ database, config, crypto: await crypto(), clock: systemClock }, n);
+    return withDatabaseOnly(options, async (deps) => {
+      const invites = await mintInvites(deps, n);
       const lines = invites.map((i) => `  ${i.code}  ${i.link}  (expires ${i.expiresAt.slice(0, 10)})`);
       return { ok: true, message: `${n} invite(s):\n${lines.join('\n')}`, invites };
-    } finally {
-      await database.close();
-    }
+    });
   },
-  'staff grant': async ([username, role]) => {
+  'staff grant': async ([username, role], options) => {
     if (!username || (role !== 'moderator' && role !== 'admin'))
       throw new Error('staff grant takes a @username and a role: moderator or admin');
-    return withDatabase(async (deps) => {
+    return withDatabase(options, async (deps) => {
       const granted = await grantStaff(deps, { username, role, grantedBy: null });
       return {
         ok: true,
@@ -110,9 +110,9 @@ const commands: Record<string, Command> = {
       };
     });
   },
-  'staff revoke': async ([username]) => {
+  'staff revoke': async ([username], options) => {
     if (!username) throw new Error('staff revoke takes a @username');
-    return withDatabase(async (deps) => {
+    return withDatabase(options, async (deps) => {
       const revoked = await revokeStaff(deps, { username, revokedBy: null });
       return {
         ok: true,
@@ -121,8 +121,8 @@ const commands: Record<string, Command> = {
       };
     });
   },
-  'staff list': async () =>
-    withDatabase(async (deps) => {
+  'staff list': async (_args, options) =>
+    withDatabase(options, async (deps) => {
       const staff = await listStaff(deps);
       const lines = staff.map(
         (m) => `  ${m.role.padEnd(9)}  @${m.username}  (${m.displayName}, since ${m.grantedAt.slice(0, 10)})`,
@@ -135,8 +135,8 @@ const commands: Record<string, Command> = {
         staff,
       };
     }),
-  'audit verify': async () =>
-    withDatabase(async (deps) => {
+  'audit verify': async (_args, options) =>
+    withDatabase(options, async (deps) => {
       const result = await verifyAuditLog(deps);
       const range = result.firstId === null ? '' : ` (ids ${result.firstId} to ${result.lastId})`;
       const summary = `${result.checked} entries checked${range}, ${result.pruned} pruned earlier; ${result.checkpoints} signed checkpoint(s) in ${result.file} (public key ${result.publicKey}).`;
@@ -148,8 +148,8 @@ const commands: Record<string, Command> = {
           : `OK. ${summary}`,
       };
     }),
-  'audit checkpoint': async () =>
-    withDatabase(async (deps) => {
+  'audit checkpoint': async (_args, options) =>
+    withDatabase(options, async (deps) => {
       const checkpoint = await writeCheckpoint(deps, deps.clock.now());
       return {
         ok: true,
@@ -159,19 +159,12 @@ const commands: Record<string, Command> = {
         checkpoint,
       };
     }),
-  'db migrate': async () => {
-    const { config, database } = await boot({ needSecrets: false, logToStderr: true });
-    try {
-      await database.migrate();
-      return {
-        ok: true,
-        message: `Migrations applied on ${describeDatabase(config, database)}.`,
-        database: database.driver,
-      };
-    } finally {
-      await database.close();
-    }
-  },
+  'db migrate': async (_args, options) =>
+    withDatabaseOnly(options, async ({ config, database }) => ({
+      ok: true,
+      message: `Migrations applied on ${describeDatabase(config, database)}.`,
+      database: database.driver,
+    })),
 };
 
 /** " (staff.granted, 2026-11-21T…)" — whichever of the two is known. */
@@ -180,18 +173,38 @@ function describe(...parts: (string | null)[]) {
   return known.length ? ` (${known.join(', ')})` : '';
 }
 
-/** Opens the database (migrated) with the secrets, runs `work`, and closes it. */
-async function withDatabase<T>(
-  work: (deps: {
-    database: Database;
-    config: Config;
-    secrets: Secrets;
-    logger: Logger;
-    crypto: Crypto;
-    clock: typeof systemClock;
-  }) => Promise<T>,
+interface Deps<S> {
+  database: Database;
+  config: Config;
+  secrets: S;
+  logger: Logger;
+  crypto: Crypto;
+  clock: typeof systemClock;
+}
+
+/** The server's database, with the secrets: opened (see `run`), used by `work`, closed. */
+async function withDatabase<T>(options: Options, work: (deps: Deps<Secrets>) => Promise<T>) {
+  return run(await boot({ needSecrets: true, logToStderr: true, cli: { create: options.create } }), work);
+}
+
+/** The same for commands that need no key: nothing is generated or required for them. */
+async function withDatabaseOnly<T>(options: Options, work: (deps: Deps<undefined>) => Promise<T>) {
+  return run(await boot({ needSecrets: false, logToStderr: true, cli: { create: options.create } }), work);
+}
+
+/**
+ * boot() opened the database the server uses (an embedded one only if it exists, or with
+ * --create); say which on stderr (stdout stays the answer, one JSON object with --json), migrate
+ * it, run `work`, close it.
+ */
+async function run<S, T>(
+  booted: Pick<Deps<S>, 'database' | 'config' | 'secrets' | 'logger'> & { created: boolean },
+  work: (deps: Deps<S>) => Promise<T>,
 ) {
-  const { database, config, secrets, logger } = await boot({ needSecrets: true, logToStderr: true });
+  const { database, config, secrets, logger, created } = booted;
+  console.error(
+    `salon: ${created ? 'created a new, empty database: ' : 'database: '}${describeDatabase(config, database)}`,
+  );
   try {
     await database.migrate();
     return await work({ database, config, secrets, logger, crypto: await crypto(), clock: systemClock });
@@ -208,6 +221,7 @@ async function main() {
       help: { type: 'boolean', short: 'h', default: false },
       now: { type: 'string' },
       out: { type: 'string' },
+      create: { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -223,6 +237,7 @@ async function main() {
   const result = await command(positionals.slice(name.split(' ').length), {
     now: values.now,
     out: values.out,
+    create: values.create,
   });
   if (values.json) console.log(JSON.stringify(result));
   else console.log(result.message);
@@ -233,7 +248,7 @@ async function main() {
 main().catch((error) => {
   // A failed query's message holds its parameters: the terminal gets what a log line would.
   const message =
-    error instanceof ConfigError || error instanceof AppError
+    error instanceof ConfigError || error instanceof AppError || error instanceof DatabaseMissingError
       ? error.message
       : error instanceof Error
         ? String(safeError(error).message)

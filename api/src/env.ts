@@ -174,8 +174,18 @@ export interface Secrets {
 
 const defaultWebBuild = fileURLToPath(new URL('../../web/build', import.meta.url));
 
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(stripEmpty(source));
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  options: {
+    /**
+     * The admin CLI: without PUBLIC_URL or PORT of its own, links use the public URL the server
+     * last started with on this DATA_DIR (recorded by `recordPublicUrl`), not localhost:3000.
+     */
+    publicUrlOfServer?: boolean;
+  } = {},
+): Config {
+  const present = stripEmpty(source);
+  const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
@@ -191,11 +201,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(['SMS_PROVIDER=outbox is for development; set SMS_PROVIDER=brevo in production']);
   }
   const dataDir = resolve(e.DATA_DIR);
+  const serverUrl =
+    options.publicUrlOfServer && present.PUBLIC_URL === undefined && present.PORT === undefined
+      ? recordedPublicUrl(dataDir)
+      : undefined;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    publicUrl: new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
+    publicUrl: new URL(e.PUBLIC_URL ?? serverUrl ?? `http://localhost:${e.PORT}`),
     databaseUrl: e.DATABASE_URL,
     dataDir,
     livekit: {
@@ -236,6 +250,31 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     secretsFile: e.SECRETS_FILE ? resolve(e.SECRETS_FILE) : undefined,
   };
+}
+
+/** The server's note of the public URL it serves, in DATA_DIR, for the admin CLI's links. */
+function publicUrlFile(dataDir: string) {
+  return join(dataDir, 'server.json');
+}
+
+/** Called by the server at start: the CLI's links will use the URL the server really serves. */
+export function recordPublicUrl(config: Config) {
+  mkdirSync(config.dataDir, { recursive: true });
+  writeFileSync(
+    publicUrlFile(config.dataDir),
+    `${JSON.stringify({ publicUrl: config.publicUrl.href }, null, 2)}\n`,
+  );
+}
+
+function recordedPublicUrl(dataDir: string): string | undefined {
+  try {
+    const { publicUrl } = JSON.parse(readFileSync(publicUrlFile(dataDir), 'utf8')) as { publicUrl?: unknown };
+    return typeof publicUrl === 'string' && /^https?:\/\//.test(publicUrl) && URL.canParse(publicUrl)
+      ? publicUrl
+      : undefined;
+  } catch {
+    return undefined; // never started here, or an unreadable note: the default applies
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { systemClock } from '@salon/db';
 import { createApp } from './app';
 import { boot, describeDatabase } from './boot';
 import { crypto } from './crypto';
-import { ConfigError } from './env';
+import { ConfigError, recordPublicUrl } from './env';
 import { createHttpServer } from './http/node-server';
 import { createJobs } from './jobs';
 import { createLiveKit } from './livekit/livekit';
@@ -39,6 +39,8 @@ async function main() {
     sms: createSmsProvider(config, secrets, () => systemClock.now()),
     livekit: createLiveKit({ config, secrets, logger }),
   };
+  // The admin CLI makes its links with the URL this server serves (see loadConfig).
+  recordPublicUrl(config);
   const app = createApp(deps);
   const api = getRequestListener(app.fetch);
   const web = config.serveWeb

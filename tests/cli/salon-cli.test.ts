@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +11,24 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs `npm run salon -- …` the way an operator does, on a throw-away embedded database. */
 async function salon(dataDir: string, ...args: string[]) {
+  return salonWith({}, dataDir, ...args);
+}
+
+async function salonWith(env: Record<string, string>, dataDir: string, ...args: string[]) {
   try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'api/src/cli.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'api/src/cli.ts', ...args], {
       cwd: root,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        PUBLIC_URL: '',
+        PORT: '',
+        LOG_LEVEL: 'silent',
+        ...env,
+      },
     });
-    return { code: 0, stdout };
+    return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
@@ -26,10 +38,54 @@ async function salon(dataDir: string, ...args: string[]) {
 describe('salon admin CLI', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'salon-cli-'));
 
-  it('applies migrations and reports where', async () => {
-    const result = await salon(dataDir, 'db', 'migrate', '--json');
+  it('creates an embedded database only when asked, and says which database it opened', async () => {
+    const refused = await salon(dataDir, 'db', 'migrate', '--json');
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toEqual({
+      ok: false,
+      error: expect.stringContaining(`There is no Salon database in ${join(dataDir, 'pglite')}`),
+    });
+    expect(JSON.parse(refused.stdout).error).toContain('--create');
+    expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
+
+    const result = await salon(dataDir, 'db', 'migrate', '--create', '--json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, database: 'pglite' });
+    expect(result.stderr).toContain(
+      `salon: created a new, empty database: PGlite in ${join(dataDir, 'pglite')}`,
+    );
+    const again = await salon(dataDir, 'db', 'migrate');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`salon: database: PGlite in ${join(dataDir, 'pglite')}`);
+  }, 60_000);
+
+  it('refuses a DATA_DIR that holds no database, creating nothing there', async () => {
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'salon-cli-typo-')), 'data');
+    for (const args of [
+      ['invites', 'mint', '1'],
+      ['staff', 'list'],
+    ]) {
+      const result = await salon(elsewhere, ...args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(`salon: There is no Salon database in ${join(elsewhere, 'pglite')}`);
+      expect(result.stderr).toContain('run the same command with --create');
+      // Not even the folder (nor generated secrets in it).
+      expect(existsSync(elsewhere), args.join(' ')).toBe(false);
+    }
+  }, 60_000);
+
+  it('makes links with the URL the server last started with, unless told otherwise', async () => {
+    const served = mkdtempSync(join(tmpdir(), 'salon-cli-served-'));
+    expect((await salon(served, 'db', 'migrate', '--create')).code).toBe(0);
+    // What `npm start` records at start (api/src/env.ts recordPublicUrl), here on port 3399.
+    writeFileSync(join(served, 'server.json'), JSON.stringify({ publicUrl: 'http://localhost:3399/' }));
+    const link = async (env: Record<string, string>) => {
+      const result = await salonWith(env, served, 'invites', 'mint', '1', '--json');
+      return (JSON.parse(result.stdout) as { invites: { link: string }[] }).invites[0]?.link;
+    };
+    expect(await link({})).toMatch(/^http:\/\/localhost:3399\/join\/[0-9A-Z-]{11}$/);
+    expect(await link({ PORT: '3000' })).toMatch(/^http:\/\/localhost:3000\/join\//);
+    expect(await link({ PUBLIC_URL: 'https://salon.example' })).toMatch(/^https:\/\/salon\.example\/join\//);
   }, 60_000);
 
   it('mints bootstrap invites as codes and links', async () => {
