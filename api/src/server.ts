@@ -12,6 +12,7 @@ import { createHttpServer } from './http/node-server';
 import { createJobs } from './jobs';
 import { createLiveKit } from './livekit/livekit';
 import { startLocalAudio } from './livekit/local-audio';
+import { FIRST_MEMBER_INVITE_HOURS, firstMemberInvite } from './modules/invites/invites.service';
 import { createSmsProvider } from './modules/phone/sms';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -41,6 +42,8 @@ async function main() {
   };
   // The admin CLI makes its links with the URL this server serves (see loadConfig).
   recordPublicUrl(config);
+  // A Salon nobody has joined yet: the banner gives the link of its first member, its admin.
+  const firstMember = await firstMemberInvite(deps);
   const app = createApp(deps);
   const api = getRequestListener(app.fetch);
   const web = config.serveWeb
@@ -67,7 +70,12 @@ async function main() {
     );
     console.log(
       `\n  Salon is running at ${config.publicUrl.origin}  (${describeDatabase(config, database)})` +
-        `\n  ${audio.summary}\n`,
+        `\n  ${audio.summary}\n` +
+        (firstMember
+          ? `\n  Nobody has joined yet. The first member, who becomes the administrator, joins with this link` +
+            `\n  (single use, valid ${FIRST_MEMBER_INVITE_HOURS} hours; each start renews it until someone joins):` +
+            `\n\n    ${firstMember.link}\n`
+          : ''),
     );
   });
 

@@ -65,6 +65,11 @@ export const invites = pgTable(
     usedAt: timestamp('used_at', { withTimezone: true }),
     usedBy: uuid('used_by').references(() => users.id, { onDelete: 'set null' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /**
+     * Minted by the server's start-up while Salon has no member: whoever joins with it becomes
+     * admin, provided nobody else is a member or staff by then (see staff.service grantFirstAdmin).
+     */
+    firstMember: boolean('first_member').notNull().default(false),
   },
   (t) => [index('invites_inviter_idx').on(t.inviterId)],
 );

@@ -14,6 +14,7 @@ import { AppError, errors } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
 import { invitesErrors } from '../invites/invites.service';
 import { otpErrors } from '../phone/otp.service';
+import { grantFirstAdmin } from '../staff/staff.service';
 import { createSession, deviceLabel, revokeOtherSessions } from './sessions';
 
 const { users, passkeys, webauthnChallenges, invites, phoneChallenges, recoveryRequests } = schema;
@@ -183,7 +184,7 @@ export async function finishRegistration(
   });
 }
 
-async function createAccount(tx: Db, _deps: Deps, pending: PendingSignup, now: Date) {
+async function createAccount(tx: Db, deps: Deps, pending: PendingSignup, now: Date) {
   const ticket = await tx
     .update(phoneChallenges)
     .set({ ticketUsedAt: now })
@@ -228,8 +229,10 @@ async function createAccount(tx: Db, _deps: Deps, pending: PendingSignup, now: D
         gt(invites.expiresAt, now),
       ),
     )
-    .returning({ id: invites.id });
+    .returning({ id: invites.id, firstMember: invites.firstMember });
   if (used.length === 0) throw invitesErrors.invalid();
+  // The start-up link of an empty Salon: its holder becomes admin, unless someone joined first.
+  if (used[0]?.firstMember) await grantFirstAdmin(tx, deps, user.id, now);
   return user.id;
 }
 

@@ -21,8 +21,9 @@ export function invitesRoutes(deps: AppDeps) {
         limit: 100,
         code: 'invite.rate_limited',
       });
-      const { invite, inviter } = await findUsableInvite(deps, c.req.valid('param').code);
-      return c.json({ valid: true, expiresAt: invite.expiresAt.toISOString(), inviter }, 200);
+      const { invite, inviter, firstMember } = await findUsableInvite(deps, c.req.valid('param').code);
+      // firstMember: the start-up link of a Salon nobody has joined yet; its holder will be admin.
+      return c.json({ valid: true, expiresAt: invite.expiresAt.toISOString(), inviter, firstMember }, 200);
     },
   );
 }

@@ -1,10 +1,15 @@
 import { type Db, schema } from '@salon/db';
-import { and, desc, eq, gt, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
 
 const { invites, users } = schema;
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** How long the link printed at start-up stays valid; each start while nobody has joined renews it. */
+export const FIRST_MEMBER_INVITE_HOURS = 24;
+/** Taken by whoever looks after the first-member invite, so that two starting processes share one. */
+const FIRST_MEMBER_LOCK = 4244;
 /** Crockford's base32 without look-alikes (no I, L, O, U): easy to read aloud or type. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -130,7 +135,62 @@ export async function mintInvites(deps: Deps, count: number) {
   return minted;
 }
 
-/** A usable invite by its code, with who sent it (shown on the join page). */
+/**
+ * The invite the server's start-up prints while Salon has no member yet: whoever joins with it
+ * becomes admin (see grantFirstAdmin). One at a time, single use like any invite, valid
+ * FIRST_MEMBER_INVITE_HOURS from now: each start renews the same code, so every process of a
+ * deployment and every restart print a link that works. Once someone is a member it is revoked
+ * and null is returned: nothing is printed any more.
+ */
+export async function firstMemberInvite(deps: Deps) {
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + FIRST_MEMBER_INVITE_HOURS * HOUR_MS);
+  return deps.database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(FIRST_MEMBER_LOCK))})`);
+    const pending = and(eq(invites.firstMember, true), isNull(invites.usedAt), isNull(invites.revokedAt));
+    const [member] = await tx.select({ id: users.id }).from(users).limit(1);
+    if (member) {
+      await tx.update(invites).set({ revokedAt: now }).where(pending);
+      return null;
+    }
+    const [current] = await tx
+      .select({ id: invites.id })
+      .from(invites)
+      .where(and(pending, gt(invites.expiresAt, now)))
+      .orderBy(desc(invites.createdAt))
+      .limit(1);
+    if (current) {
+      await tx
+        .update(invites)
+        .set({ revokedAt: now })
+        .where(and(pending, ne(invites.id, current.id)));
+      const [renewed] = await tx
+        .update(invites)
+        .set({ expiresAt })
+        .where(eq(invites.id, current.id))
+        .returning();
+      if (!renewed) throw errors.internal();
+      return present(deps, renewed, now);
+    }
+    const [minted] = await tx
+      .insert(invites)
+      .values({
+        code: inviteCode(deps.crypto),
+        inviterId: null,
+        createdAt: now,
+        expiresAt,
+        firstMember: true,
+      })
+      .returning();
+    if (!minted) throw errors.internal();
+    return present(deps, minted, now);
+  });
+}
+
+/**
+ * A usable invite by its code, with who sent it (shown on the join page) and whether it is the
+ * first-member link of a Salon that still has no member (its holder will be admin).
+ */
 export async function findUsableInvite(deps: Deps, code: string) {
   const now = deps.clock.now();
   const [row] = await deps.database.db
@@ -146,5 +206,8 @@ export async function findUsableInvite(deps: Deps, code: string) {
       ),
     );
   if (!row) throw invitesErrors.invalid();
-  return row;
+  const [member] = row.invite.firstMember
+    ? await deps.database.db.select({ id: users.id }).from(users).limit(1)
+    : [];
+  return { ...row, firstMember: row.invite.firstMember && !member };
 }

@@ -1,6 +1,6 @@
 import { type Db, schema } from '@salon/db';
 import type { StaffRole } from '@salon/db/schema';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, ne, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
@@ -73,7 +73,7 @@ export async function grantStaff(
 ): Promise<StaffMember & { changed: boolean }> {
   const now = deps.clock.now();
   return deps.database.db.transaction(async (tx: Db) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(STAFF_LOCK))})`);
+    await lockStaff(tx);
     if (input.grantedBy) await assertStaff(tx, input.grantedBy, 'admin');
     const [user] = await tx
       .select({
@@ -92,21 +92,58 @@ export async function grantStaff(
       return member(user, input.role, row?.grantedAt ?? now, false);
     }
     if (current === 'admin' && input.grantedBy) await assertNotLastAdmin(tx);
-    await tx
-      .insert(staff)
-      .values({ userId: user.id, role: input.role, grantedBy: input.grantedBy, grantedAt: now })
-      .onConflictDoUpdate({
-        target: staff.userId,
-        set: { role: input.role, grantedBy: input.grantedBy, grantedAt: now },
-      });
-    await appendAudit(tx, deps.crypto, now, {
-      action: 'staff.granted',
-      actorId: input.grantedBy,
-      subjectId: user.id,
-      data: { role: input.role },
-    });
+    await recordGrant(tx, deps, now, { userId: user.id, role: input.role, grantedBy: input.grantedBy });
     return member(user, input.role, now, true);
   });
+}
+
+/**
+ * The first member of an empty Salon, who joined with the link the server prints at start-up,
+ * becomes its admin. Runs inside the sign-up's transaction, under the staff lock, and grants only
+ * while nobody else is a member and nobody is staff: the link cannot make a later member admin.
+ * Returns whether the role was granted.
+ */
+export async function grantFirstAdmin(
+  tx: Db,
+  deps: Pick<Deps, 'crypto'>,
+  userId: string,
+  now: Date,
+): Promise<boolean> {
+  await lockStaff(tx);
+  const [otherMember] = await tx.select({ id: users.id }).from(users).where(ne(users.id, userId)).limit(1);
+  const [anyStaff] = await tx.select({ userId: staff.userId }).from(staff).limit(1);
+  if (otherMember || anyStaff) return false;
+  await recordGrant(tx, deps, now, { userId, role: 'admin', grantedBy: null, firstMember: true });
+  return true;
+}
+
+/**
+ * Every grant, whoever makes it: the role and its `staff.granted` audit entry, in the caller's
+ * transaction, which holds the staff lock.
+ */
+async function recordGrant(
+  tx: Db,
+  deps: Pick<Deps, 'crypto'>,
+  now: Date,
+  grant: { userId: string; role: StaffRole; grantedBy: string | null; firstMember?: true },
+) {
+  await tx
+    .insert(staff)
+    .values({ userId: grant.userId, role: grant.role, grantedBy: grant.grantedBy, grantedAt: now })
+    .onConflictDoUpdate({
+      target: staff.userId,
+      set: { role: grant.role, grantedBy: grant.grantedBy, grantedAt: now },
+    });
+  await appendAudit(tx, deps.crypto, now, {
+    action: 'staff.granted',
+    actorId: grant.grantedBy,
+    subjectId: grant.userId,
+    data: grant.firstMember ? { role: grant.role, firstMember: true } : { role: grant.role },
+  });
+}
+
+function lockStaff(tx: Db) {
+  return tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(STAFF_LOCK))})`);
 }
 
 /**
@@ -119,7 +156,7 @@ export async function revokeStaff(
 ): Promise<{ userId: string; username: string; role: StaffRole }> {
   const now = deps.clock.now();
   return deps.database.db.transaction(async (tx: Db) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(STAFF_LOCK))})`);
+    await lockStaff(tx);
     if (input.revokedBy) await assertStaff(tx, input.revokedBy, 'admin');
     const [user] = await tx
       .select({ id: users.id, username: users.username })

@@ -1,0 +1,1 @@
+ALTER TABLE "invites" ADD COLUMN "first_member" boolean DEFAULT false NOT NULL;
