@@ -3,7 +3,7 @@ import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { AppDeps } from './app-env';
 import { AppError } from './errors';
-import { type SseMessage, sse } from './sse';
+import { DEFAULT_MAX_QUEUED_BYTES, type SseFrame, type SseMessage, type SseStream, sse } from './sse';
 
 const { sessions, users, rooms, roomRemovals } = schema;
 const DAY_MS = 86_400_000;
@@ -17,6 +17,13 @@ export interface StreamLimits {
   checkEveryMs: number;
   /** Retry-After of a refused stream: by then a closed tab's stream has gone. */
   retryAfterSeconds: number;
+  /**
+   * The most one stream may hold for a client that does not read (see sse.ts): beyond it the
+   * stream is dropped and the client reconnects. Room snapshots are at most ~50 KB, and the same
+   * bytes are shared by every stream they go to, so this bounds memory per stream without
+   * dropping a client that merely paused.
+   */
+  queueBytes: number;
 }
 
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
@@ -24,6 +31,7 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   perMember: 6,
   checkEveryMs: 60_000,
   retryAfterSeconds: 30,
+  queueBytes: DEFAULT_MAX_QUEUED_BYTES,
 };
 
 export interface StreamOwner {
@@ -34,6 +42,7 @@ export interface StreamOwner {
 interface OpenStream extends StreamOwner {
   roomId: string | undefined;
   close(): void;
+  queued(): number;
 }
 
 export const streamErrors = {
@@ -59,8 +68,13 @@ export function createStreamRegistry(
   deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'logger'>,
   limits: Partial<StreamLimits> = {},
 ) {
-  const { perSession, perMember, checkEveryMs, retryAfterSeconds } = { ...DEFAULT_STREAM_LIMITS, ...limits };
+  const { perSession, perMember, checkEveryMs, retryAfterSeconds, queueBytes } = {
+    ...DEFAULT_STREAM_LIMITS,
+    ...limits,
+  };
   const open = new Set<OpenStream>();
+  /** Streams dropped because their client did not read them, and what they held then. */
+  const dropped = { streams: 0, largestQueue: 0 };
   const bySession = new Map<string, number>();
   const byMember = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
@@ -163,17 +177,19 @@ export function createStreamRegistry(
       c: Context,
       owner: StreamOwner,
       options: { roomId?: string },
-      subscribe: (send: (message: SseMessage) => void, close: () => void) => Promise<() => void>,
+      subscribe: (send: (message: SseMessage | SseFrame) => void, close: () => void) => Promise<() => void>,
     ) {
       const stream: OpenStream = {
         userId: owner.userId,
         sessionId: owner.sessionId,
         roomId: options.roomId,
         close: () => {},
+        queued: () => 0,
       };
       acquire(stream);
-      try {
-        return sse(c, async (send, close) => {
+      return sse(
+        c,
+        async (send, close) => {
           stream.close = close;
           try {
             const unsubscribe = await subscribe(send, close);
@@ -185,11 +201,19 @@ export function createStreamRegistry(
             release(stream);
             throw error;
           }
-        });
-      } catch (error) {
-        release(stream);
-        throw error;
-      }
+        },
+        {
+          maxQueuedBytes: queueBytes,
+          onDrop: (held) => {
+            dropped.streams++;
+            dropped.largestQueue = Math.max(dropped.largestQueue, held);
+            deps.logger.info({ queuedBytes: held, roomId: options.roomId }, 'slow stream dropped');
+          },
+        },
+        (opened: SseStream) => {
+          stream.queued = opened.queued;
+        },
+      );
     },
     sweep,
     /** Open streams now, for tests and metrics. */
@@ -199,6 +223,21 @@ export function createStreamRegistry(
         : owner?.userId
           ? (byMember.get(owner.userId) ?? 0)
           : open.size,
+    /**
+     * What the open streams hold for their clients now (bytes not yet taken by their sockets), and
+     * the streams dropped so far for not reading: the evidence that no client makes this buffer
+     * without bound.
+     */
+    queues() {
+      let total = 0;
+      let largest = 0;
+      for (const stream of open) {
+        const held = stream.queued();
+        total += held;
+        largest = Math.max(largest, held);
+      }
+      return { total, largest, limit: queueBytes, dropped: { ...dropped } };
+    },
     stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
