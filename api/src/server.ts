@@ -40,8 +40,13 @@ async function main() {
     sms: createSmsProvider(config, secrets, () => systemClock.now()),
     livekit: createLiveKit({ config, secrets, logger }),
   };
-  // The admin CLI makes its links with the URL this server serves (see loadConfig).
-  recordPublicUrl(config);
+  // The admin CLI makes its links with the URL this server serves (see loadConfig). A note only:
+  // a DATA_DIR the server cannot write to must not stop it.
+  try {
+    recordPublicUrl(config);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not note the public URL for the admin CLI');
+  }
   // A Salon nobody has joined yet: the banner gives the link of its first member, its admin.
   const firstMember = await firstMemberInvite(deps);
   const app = createApp(deps);
