@@ -1,10 +1,13 @@
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { CodeWithStatus, ErrorCode, ErrorStatus, RateLimitCode } from './error-codes';
 
-/** An error a client can act on: its code is stable (`area.reason`), its message is for people. */
-export class AppError extends Error {
+/**
+ * An error a client can act on: its code is stable (`area.reason`), its message is for people.
+ * The code and its status are the ones error-codes.ts lists.
+ */
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    readonly status: ErrorStatus<C>,
+    readonly code: C,
     message: string,
     readonly details: unknown[] = [],
     /** Sent as Retry-After with 429 and 503 answers. */
@@ -15,7 +18,7 @@ export class AppError extends Error {
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; details: unknown[] };
+  error: { code: ErrorCode; message: string; details: unknown[] };
   requestId: string;
 }
 
@@ -36,7 +39,7 @@ export const errors = {
   tooLarge: (limit: number) =>
     new AppError(413, 'request.too_large', `The request body is larger than ${limit} bytes.`),
   notFound: () => new AppError(404, 'route.not_found', 'There is nothing at this address.'),
-  rateLimited: (code: string, retryAfterSeconds: number) =>
+  rateLimited: (code: RateLimitCode, retryAfterSeconds: number) =>
     new AppError(
       429,
       code,
@@ -45,7 +48,7 @@ export const errors = {
       retryAfterSeconds,
     ),
   unauthenticated: () => new AppError(401, 'auth.required', 'Sign in to continue.'),
-  forbidden: (code = 'auth.forbidden', message = 'You are not allowed to do this.') =>
+  forbidden: (code: CodeWithStatus<403> = 'auth.forbidden', message = 'You are not allowed to do this.') =>
     new AppError(403, code, message),
   /** The database cannot be reached (see `databaseUnavailable`): a moment's wait, not a fault. */
   unavailable: (retryAfterSeconds = DATABASE_RETRY_AFTER_SECONDS) =>

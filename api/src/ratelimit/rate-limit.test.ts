@@ -19,7 +19,7 @@ describe('rate limits under parallel requests', () => {
       windowSeconds: 3600,
       now: t.clock.now(),
       limit: 10,
-      code: 'test.rate_limited',
+      code: 'search.rate_limited' as const,
     };
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, () => enforce(t.database.db, window)),

@@ -2,6 +2,7 @@ import type { Db } from '@salon/db';
 import { schema } from '@salon/db';
 import { and, eq, sql } from 'drizzle-orm';
 
+import type { RateLimitCode } from '../http/error-codes';
 import { errors } from '../http/errors';
 
 const { rateLimits } = schema;
@@ -63,7 +64,7 @@ export async function peek(db: Db, window: Window): Promise<{ count: number; las
 }
 
 /** Counts one event and refuses it with a 429 (`code`) once the window holds more than `limit`. */
-export async function enforce(db: Db, window: Window & { limit: number; code: string }) {
+export async function enforce(db: Db, window: Window & { limit: number; code: RateLimitCode }) {
   const { count, retryAfterSeconds } = await hit(db, window);
   if (count > window.limit) throw errors.rateLimited(window.code, retryAfterSeconds);
 }

@@ -26,13 +26,17 @@ export function authRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
 
   /** A per-network budget for endpoints that can be brute-forced or cost money. */
-  const throttle = (c: Parameters<typeof clientPrefix>[0], name: string, perHour: number) =>
+  const throttle = (
+    c: Parameters<typeof clientPrefix>[0],
+    name: 'otp_verify' | 'username_check' | 'signup' | 'recovery' | 'login',
+    perHour: number,
+  ) =>
     enforce(database.db, {
       key: `${name}:ip:${clientPrefix(c, config)}`,
       windowSeconds: 3600,
       now: clock.now(),
       limit: perHour,
-      code: `${name}.rate_limited`,
+      code: `${name}.rate_limited` as const,
     });
 
   return new Hono<AppEnv>()
