@@ -1,4 +1,4 @@
-import type { AppType } from '@salon/api';
+import type { AppType, ErrorCode } from '@salon/api/client';
 import { hc } from 'hono/client';
 
 /**
@@ -32,7 +32,7 @@ export interface ApiFailure {
   /** HTTP status; 0 when the API could not be reached at all. */
   status: number;
   /** The API's stable `area.reason` code, or one of ours: `network.unreachable`, `response.invalid`. */
-  code: string;
+  code: ApiErrorCode;
   details: unknown[];
   /** From `details[0].retryAfterSeconds` or the Retry-After header (429 answers). */
   retryAfterSeconds: number | null;
@@ -43,6 +43,17 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiFailur
 
 export const NETWORK_UNREACHABLE = 'network.unreachable';
 export const RESPONSE_INVALID = 'response.invalid';
+/** The web server's proxy answers this when the API behind it is down (server/api-proxy.ts). */
+export const PROXY_UNREACHABLE = 'proxy.api_unreachable';
+/**
+ * Every code a failure can carry: the API's own list (api/src/http/error-codes.ts), the proxy's
+ * and ours. Matching on a code that is none of these does not compile.
+ */
+export type ApiErrorCode =
+  | ErrorCode
+  | typeof PROXY_UNREACHABLE
+  | typeof NETWORK_UNREACHABLE
+  | typeof RESPONSE_INVALID;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,7 +80,8 @@ export async function apiError(response: Response): Promise<ApiFailure> {
   const details = error && Array.isArray(error.details) ? error.details : [];
   return {
     status: response.status,
-    code: error && typeof error.code === 'string' ? error.code : RESPONSE_INVALID,
+    // The API answers only codes of its list; anything else is not an answer of ours.
+    code: error && typeof error.code === 'string' ? (error.code as ErrorCode) : RESPONSE_INVALID,
     details,
     retryAfterSeconds: retryAfterOf(details, response.headers.get('retry-after')),
     requestId: isRecord(body) && typeof body.requestId === 'string' ? body.requestId : null,

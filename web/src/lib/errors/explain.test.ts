@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiFailure } from '$lib/api';
+import type { ApiErrorCode, ApiFailure } from '$lib/api';
 import { inputsOf, type Messages, readMessages as read } from '$lib/i18n/message-files';
 import { ERROR_MESSAGE_KEYS, explainFailure, summarizeFailure } from './explain';
 
+// Codes arrive as text, as the API sends them; some here are on purpose none of the known ones.
 function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
-  return { status: 400, code, details: [], retryAfterSeconds: null, requestId: 'req-1', ...patch };
+  return {
+    status: 400,
+    code: code as ApiErrorCode,
+    details: [],
+    retryAfterSeconds: null,
+    requestId: 'req-1',
+    ...patch,
+  };
 }
 
 // The moderation error messages (mod_error_*) live with the rest of moderation's texts.

@@ -1,4 +1,4 @@
-import type { ApiFailure } from '$lib/api';
+import type { ApiErrorCode, ApiFailure } from '$lib/api';
 import { explainFailure, type MessageRef } from '$lib/errors/explain';
 import type { FormProblem } from './form';
 import { LIMITS } from './types';
@@ -44,7 +44,7 @@ const FALLBACK_BY_PATH: Record<string, FormProblem> = {
 };
 
 /** Codes that belong next to a field of the moderation forms. */
-const FIELD_BY_CODE: Record<string, string> = {
+const FIELD_BY_CODE: Partial<Record<ApiErrorCode, string>> = {
   'report.law_required': 'law',
   'report.at_outside_room': 'at',
   'decision.duration_required': 'durationDays',
@@ -63,6 +63,11 @@ const LIMIT_BY_PATH: Record<string, { min: number; max: number }> = {
   scope: LIMITS.scope,
   reasons: LIMITS.appealReasons,
 };
+
+/** A detail message that is one of the codes above: it is explained as that code would be. */
+function isFieldCode(message: unknown): message is ApiErrorCode {
+  return typeof message === 'string' && Object.hasOwn(FIELD_BY_CODE, message);
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -118,10 +123,9 @@ export function explainModFailure<F extends string>(
         continue;
       }
       if (placed[path]) continue;
-      const byCode =
-        typeof detail.message === 'string' && FIELD_BY_CODE[detail.message]
-          ? explainFailure({ ...failure, code: detail.message }).summary
-          : null;
+      const byCode = isFieldCode(detail.message)
+        ? explainFailure({ ...failure, code: detail.message }).summary
+        : null;
       placed[path] = byCode ??
         lengthFromDetail(path, detail) ??
         FALLBACK_BY_PATH[path] ?? { key: 'error_request_invalid' };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ApiFailure } from '$lib/api';
 import {
   checkForm,
   DEFAULT_QUIET_END,
@@ -144,7 +145,7 @@ describe('settingsFromForm', () => {
 
 describe('explainSettingsFailure', () => {
   it('puts the API’s validation problems next to the fields', () => {
-    const failure = {
+    const failure: ApiFailure = {
       status: 400,
       code: 'request.invalid',
       details: [
@@ -161,7 +162,7 @@ describe('explainSettingsFailure', () => {
   });
 
   it('says anything else for the whole form', () => {
-    const failure = {
+    const failure: ApiFailure = {
       status: 0,
       code: 'network.unreachable',
       details: [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiFailure } from '$lib/api';
+import type { ApiErrorCode, ApiFailure } from '$lib/api';
 import {
   clashes,
   messageKeys as keys,
@@ -8,8 +8,16 @@ import {
 } from '$lib/i18n/message-files';
 import { explainPrivacyFailure, PRIVACY_ERROR_KEYS } from './errors';
 
+// Codes arrive as text, as the API sends them; some here are on purpose none of the known ones.
 function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
-  return { status: 400, code, details: [], retryAfterSeconds: null, requestId: 'req-1', ...patch };
+  return {
+    status: 400,
+    code: code as ApiErrorCode,
+    details: [],
+    retryAfterSeconds: null,
+    requestId: 'req-1',
+    ...patch,
+  };
 }
 
 const en = read('privacy/en.json');

@@ -1,4 +1,4 @@
-import type { ApiFailure } from '$lib/api';
+import type { ApiErrorCode, ApiFailure } from '$lib/api';
 import { type MessageRef, summarizeFailure } from '$lib/errors/explain';
 
 /**
@@ -22,7 +22,7 @@ export type PrivacyMessage =
   | { key: PrivacyErrorKey; params?: Record<string, string> }
   | { shared: MessageRef };
 
-const SIMPLE: Record<string, PrivacyErrorKey> = {
+const SIMPLE: Partial<Record<ApiErrorCode, PrivacyErrorKey>> = {
   'export.not_found': 'privacy_error_export_gone',
   'export.not_ready': 'privacy_error_export_not_ready',
   'deletion.wrong_passkey': 'privacy_error_wrong_passkey',
