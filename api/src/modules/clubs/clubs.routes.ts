@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
+import { keysetCursor } from '../../http/keyset';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
 import { createClubBody, memberUpdateBody, updateClubBody } from './clubs.schemas';
@@ -22,12 +23,19 @@ import {
 const doc = (summary: string) => describeRoute({ summary, tags: ['clubs'] });
 const slugParam = z.strictObject({ slug: z.string().min(1).max(40) });
 const memberParam = z.strictObject({ slug: z.string().min(1).max(40), username: z.string().min(1).max(30) });
+/** A cursor continues one list: the one it came with. */
+const clubListQuery = z
+  .strictObject({ list: z.enum(['member', 'following']).optional(), cursor: keysetCursor('text').optional() })
+  .refine((query) => !query.cursor || query.list, { message: 'list.required', path: ['list'] });
 
 export function clubsRoutes(deps: AppDeps) {
   const page = (slug: string, userId: string) => clubPage(deps, slug, userId);
   return new Hono<AppEnv>()
-    .get('/', doc('My clubs and the clubs I follow'), async (c) =>
-      c.json(await clubsOf(deps, requireAuth(c).userId), 200),
+    .get(
+      '/',
+      doc('My clubs and the clubs I follow, a page of each'),
+      validate('query', clubListQuery),
+      async (c) => c.json(await clubsOf(deps, requireAuth(c).userId, c.req.valid('query')), 200),
     )
     .post('/', doc('Create a club'), validate('json', createClubBody), async (c) => {
       const { userId } = requireAuth(c);

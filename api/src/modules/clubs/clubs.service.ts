@@ -3,6 +3,7 @@ import { and, asc, count, eq, gt, inArray, or } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
+import { after, type Position, page } from '../../http/keyset';
 import { deliver } from '../notifications/notifications.service';
 import type { createClubBody, updateClubBody } from './clubs.schemas';
 
@@ -348,22 +349,71 @@ export async function clubPage(deps: Deps, slug: string, viewerId: string) {
   };
 }
 
-/** The clubs someone belongs to (their profile lists these) or follows. */
-export async function clubsOf(deps: Deps, userId: string) {
-  const db = deps.database.db;
-  const member = await db
-    .select({ slug: clubs.slug, name: clubs.name, role: clubMembers.role })
+export const CLUB_LIST_PAGE = 50;
+export type ClubList = 'member' | 'following';
+type From = { cursor?: Position<'text'> | undefined; limit?: number };
+const byName = [asc(clubs.name), asc(clubs.id)];
+
+/** The clubs someone belongs to, in (name, id) order, from a position on. */
+function memberOf(db: Db, userId: string, from: From = {}) {
+  const rows = db
+    .select({ id: clubs.id, slug: clubs.slug, name: clubs.name, role: clubMembers.role })
     .from(clubMembers)
     .innerJoin(clubs, eq(clubs.id, clubMembers.clubId))
-    .where(and(eq(clubMembers.userId, userId), eq(clubMembers.status, 'active')))
-    .orderBy(asc(clubs.name));
-  const following = await db
-    .select({ slug: clubs.slug, name: clubs.name })
+    .where(
+      and(
+        eq(clubMembers.userId, userId),
+        eq(clubMembers.status, 'active'),
+        after(clubs.name, clubs.id, from.cursor, 'asc'),
+      ),
+    )
+    .orderBy(...byName)
+    .$dynamic();
+  return from.limit ? rows.limit(from.limit) : rows;
+}
+
+/** The clubs someone follows, in (name, id) order, from a position on. */
+function followerOf(db: Db, userId: string, from: From = {}) {
+  const rows = db
+    .select({ id: clubs.id, slug: clubs.slug, name: clubs.name })
     .from(clubFollowers)
     .innerJoin(clubs, eq(clubs.id, clubFollowers.clubId))
-    .where(eq(clubFollowers.userId, userId))
-    .orderBy(asc(clubs.name));
-  return { member, following };
+    .where(and(eq(clubFollowers.userId, userId), after(clubs.name, clubs.id, from.cursor, 'asc')))
+    .orderBy(...byName)
+    .$dynamic();
+  return from.limit ? rows.limit(from.limit) : rows;
+}
+
+/** Every club someone belongs to, by name (their profile lists these). */
+export async function memberClubs(deps: Deps, userId: string) {
+  const rows = await memberOf(deps.database.db, userId);
+  return rows.map(({ slug, name }) => ({ slug, name }));
+}
+
+/**
+ * The clubs I belong to and the ones I follow, a page of each (see http/keyset.ts); with `list`,
+ * the next page of that list only (the other comes back empty).
+ */
+export async function clubsOf(
+  deps: Deps,
+  userId: string,
+  query: { list?: ClubList | undefined; cursor?: Position<'text'> | undefined } = {},
+) {
+  const db = deps.database.db;
+  const from = { cursor: query.cursor, limit: CLUB_LIST_PAGE + 1 };
+  const wanted = (list: ClubList) => !query.list || query.list === list;
+  const byPosition = (club: { id: string; name: string }) => [club.name, club.id] as const;
+  const member = page(wanted('member') ? await memberOf(db, userId, from) : [], CLUB_LIST_PAGE, byPosition);
+  const following = page(
+    wanted('following') ? await followerOf(db, userId, from) : [],
+    CLUB_LIST_PAGE,
+    byPosition,
+  );
+  return {
+    member: member.items.map(({ slug, name, role }) => ({ slug, name, role })),
+    following: following.items.map(({ slug, name }) => ({ slug, name })),
+    nextCursor: { member: member.nextCursor, following: following.nextCursor },
+  };
 }
 
 /** Clubs with a word of their name starting with what was typed, by name (for search). */

@@ -1,4 +1,6 @@
+import { schema } from '@salon/db';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BAD_CURSOR } from '../../http/keyset';
 import { createTestApp } from '../../testing';
 import { memberFactory, testClient } from '../../testing/client';
 
@@ -145,5 +147,54 @@ describe('clubs', () => {
     expect((await alice.get('/v1/clubs')).body.member).toEqual([
       { slug: 'chorale-zola', name: 'Chorale Émile Zola', role: 'admin' },
     ]);
+  });
+
+  it('lists the clubs I belong to a page at a time, by name, clubs of the same name included', async () => {
+    const alice = await member('alice');
+    const now = t.clock.now();
+    // 120 clubs on 12 names: pages of 50 end inside groups of clubs that share a name.
+    const rows = await t.database.db
+      .insert(schema.clubs)
+      .values(
+        Array.from({ length: 120 }, (_, i) => ({
+          slug: `club-${i}`,
+          name: `Club ${String.fromCharCode(65 + (i % 12))}`,
+          searchName: `club ${String.fromCharCode(97 + (i % 12))}`,
+          joinPolicy: 'open' as const,
+          roomVisibility: 'members' as const,
+          createdAt: now,
+        })),
+      )
+      .returning({ id: schema.clubs.id, slug: schema.clubs.slug, name: schema.clubs.name });
+    await t.database.db
+      .insert(schema.clubMembers)
+      .values(
+        rows.map((club) => ({
+          clubId: club.id,
+          userId: alice.id,
+          role: 'member' as const,
+          status: 'active' as const,
+          createdAt: now,
+        })),
+      );
+    const first = await alice.get('/v1/clubs');
+    expect(first.body.member).toHaveLength(50);
+    expect(first.body.nextCursor.following).toBeNull();
+    const seen: { slug: string; name: string }[] = [...first.body.member];
+    let cursor: string | null = first.body.nextCursor.member;
+    while (cursor) {
+      const next = await alice.get(`/v1/clubs?list=member&cursor=${cursor}`);
+      expect(next.status, JSON.stringify(next.body)).toBe(200);
+      expect(next.body.following).toEqual([]);
+      seen.push(...next.body.member);
+      cursor = next.body.nextCursor.member;
+    }
+    expect(seen.map((club) => club.slug).sort()).toEqual(rows.map((club) => club.slug).sort());
+    const names = seen.map((club) => club.name);
+    expect(names).toEqual([...names].sort());
+    // A cursor continues the list it came with, and only one of ours.
+    expect((await alice.get(`/v1/clubs?cursor=${first.body.nextCursor.member}`)).status).toBe(400);
+    const forged = await alice.get('/v1/clubs?list=member&cursor=Club%20B');
+    expect([forged.status, forged.body.error.details[0].message]).toEqual([400, BAD_CURSOR]);
   });
 });

@@ -1,5 +1,6 @@
 import { appealStatuses, decisionActions, decisionGrounds, reportCategories } from '@salon/db/schema';
 import { z } from 'zod';
+import { keysetCursor } from '../../http/keyset';
 import { freeText } from '../reports/reports.schemas';
 
 export const idParam = z.strictObject({ id: z.uuid() });
@@ -8,7 +9,7 @@ export const queueQuery = z.strictObject({
   status: z.enum(['open', 'decided']).default('open'),
   category: z.enum(reportCategories).optional(),
   claim: z.enum(['mine', 'unclaimed', 'any']).default('any'),
-  cursor: z.string().max(200).optional(),
+  cursor: keysetCursor('date').optional(),
 });
 export type QueueQuery = z.infer<typeof queueQuery>;
 

@@ -1,8 +1,8 @@
 import { type Db, schema } from '@salon/db';
-import { and, asc, desc, eq, gt, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lte, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { AppDeps } from '../../http/app-env';
-import { AppError } from '../../http/errors';
+import { after, page } from '../../http/keyset';
 import { appendAudit } from '../audit/audit.service';
 import { assertStaff } from '../staff/staff.service';
 import { modErrors } from './moderation.errors';
@@ -56,19 +56,6 @@ function presentSummary(row: SummaryRow, viewerId: string) {
   };
 }
 
-const cursorError = () => new AppError(400, 'mod.bad_cursor', 'This page link is not valid.');
-
-function encodeCursor(at: Date, id: string) {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string) {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const at = new Date(iso ?? '');
-  if (!id || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw cursorError();
-  return { at, id };
-}
-
 /** The queue: open reports oldest first (first come, first served); decided ones newest first. */
 export async function listReports(deps: Deps, viewerId: string, query: QueueQuery) {
   const db = deps.database.db;
@@ -79,25 +66,17 @@ export async function listReports(deps: Deps, viewerId: string, query: QueueQuer
   if (query.category) conditions.push(eq(reports.category, query.category));
   if (query.claim === 'mine') conditions.push(eq(reports.claimedBy, viewerId));
   if (query.claim === 'unclaimed') conditions.push(isNull(reports.claimedBy));
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    conditions.push(
-      open
-        ? or(gt(key, c.at), and(eq(key, c.at), gt(reports.id, c.id)))
-        : or(lt(key, c.at), and(eq(key, c.at), lt(reports.id, c.id))),
-    );
-  }
+  conditions.push(after(key, reports.id, query.cursor, open ? 'asc' : 'desc'));
   const rows = await summaryQuery(db)
     .where(and(...conditions))
     .orderBy(...(open ? [asc(key), asc(reports.id)] : [desc(key), desc(reports.id)]))
     .limit(PAGE + 1);
-  const page = rows.slice(0, PAGE);
-  const last = page.at(-1)?.report;
-  const lastKey = last && (open ? last.createdAt : last.decidedAt);
-  return {
-    reports: page.map((row) => presentSummary(row, viewerId)),
-    nextCursor: rows.length > PAGE && last && lastKey ? encodeCursor(lastKey, last.id) : null,
-  };
+  // A decided report always has its decision time (the key of the decided list).
+  const { items, nextCursor } = page(rows, PAGE, ({ report: r }) => [
+    (open ? r.createdAt : r.decidedAt) ?? r.createdAt,
+    r.id,
+  ]);
+  return { reports: items.map((row) => presentSummary(row, viewerId)), nextCursor };
 }
 
 async function summaryOf(db: Db, reportId: string) {

@@ -1,6 +1,7 @@
 import { schema } from '@salon/db';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BAD_CURSOR } from '../../http/keyset';
 import { moderationApp, recordSpeaker, report, statement } from './moderation.fixtures';
 
 let m: Awaited<ReturnType<typeof moderationApp>>;
@@ -94,7 +95,12 @@ describe('the review console API', () => {
     const second = await mod.get(`/v1/mod/reports?cursor=${first.body.nextCursor}`);
     expect(second.body.reports.map((r: { id: string }) => r.id)).toEqual(ids.slice(30));
     expect(second.body.nextCursor).toBeNull();
-    expect((await mod.get('/v1/mod/reports?cursor=nonsense')).body.error.code).toBe('mod.bad_cursor');
+    const forged = await mod.get('/v1/mod/reports?cursor=nonsense');
+    expect([forged.status, forged.body.error.code, forged.body.error.details[0].message]).toEqual([
+      400,
+      'request.invalid',
+      BAD_CURSOR,
+    ]);
 
     const spam = await mod.get('/v1/mod/reports?category=spam_scam');
     expect(spam.body.reports.every((r: { category: string }) => r.category === 'spam_scam')).toBe(true);

@@ -2,10 +2,11 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
+import { keysetCursor } from '../../http/keyset';
 import type { StreamRegistry } from '../../http/streams';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
-import { listCursor, listNotifications, markRead, mutedNames } from './notifications.service';
+import { listNotifications, markRead, mutedNames } from './notifications.service';
 import type { NotificationHub } from './stream';
 
 const doc = (summary: string) => describeRoute({ summary, tags: ['notifications'] });
@@ -15,7 +16,7 @@ export function notificationsRoutes(deps: AppDeps, hub: NotificationHub, streams
     .get(
       '/',
       doc('My notifications, newest first'),
-      validate('query', z.strictObject({ cursor: listCursor.optional() })),
+      validate('query', z.strictObject({ cursor: keysetCursor('date').optional() })),
       async (c) =>
         c.json(await listNotifications(deps, requireAuth(c).userId, c.req.valid('query').cursor), 200),
     )

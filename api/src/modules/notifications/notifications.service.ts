@@ -1,8 +1,8 @@
 import { type Db, notify, schema } from '@salon/db';
 import type { NotificationType } from '@salon/db/schema';
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { and, asc, count, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
+import { after, type Position, page } from '../../http/keyset';
 import { inQuietHours, isPaused, readSettings } from './settings';
 
 const { notifications, users, follows, rooms, roomParticipants, clubs, clubMembers, clubFollowers } = schema;
@@ -171,26 +171,10 @@ function clubAdmits(clubId: string | null, userId: ReturnType<typeof sql>) {
 }
 
 /**
- * The list's page cursor: `<created_at>~<id>` of the last notification of a page, so notifications
- * sharing a timestamp are neither lost nor repeated across pages. A bare timestamp (older
- * clients) still works: everything strictly older.
+ * The member's notifications, newest first, a page at a time in (created_at, id) order (see
+ * http/keyset.ts): notifications of the same moment are neither lost nor repeated across pages.
  */
-export const listCursor = z
-  .string()
-  .max(100)
-  .transform((value, ctx) => {
-    const [at = '', id] = value.split('~');
-    const createdAt = new Date(at);
-    const wellFormedId =
-      id === undefined || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
-    if (!z.iso.datetime({ offset: true }).safeParse(at).success || !wellFormedId) {
-      ctx.addIssue({ code: 'custom', message: 'notifications.bad_cursor' });
-      return z.NEVER;
-    }
-    return { createdAt, id: id ?? FIRST_ID };
-  });
-
-export async function listNotifications(deps: Deps, userId: string, before?: StreamKey) {
+export async function listNotifications(deps: Deps, userId: string, before?: Position<'date'>) {
   const db = deps.database.db;
   const rows = await db
     .select({
@@ -204,25 +188,12 @@ export async function listNotifications(deps: Deps, userId: string, before?: Str
     .leftJoin(rooms, eq(rooms.id, notifications.roomId))
     .leftJoin(clubs, eq(clubs.id, notifications.clubId))
     .where(
-      and(
-        eq(notifications.userId, userId),
-        before
-          ? or(
-              lt(notifications.createdAt, before.createdAt),
-              and(eq(notifications.createdAt, before.createdAt), lt(notifications.id, before.id)),
-            )
-          : undefined,
-      ),
+      and(eq(notifications.userId, userId), after(notifications.createdAt, notifications.id, before, 'desc')),
     )
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(PAGE + 1);
-  const page = rows.slice(0, PAGE);
-  const last = page.at(-1);
-  return {
-    notifications: page.map(present),
-    unread: await unreadCount(db, userId),
-    nextCursor: rows.length > PAGE && last ? `${last.n.createdAt.toISOString()}~${last.n.id}` : null,
-  };
+  const { items, nextCursor } = page(rows, PAGE, (row) => [row.n.createdAt, row.n.id]);
+  return { notifications: items.map(present), unread: await unreadCount(db, userId), nextCursor };
 }
 
 type Row = {
@@ -263,10 +234,10 @@ export interface StreamKey {
 export const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Announced notifications strictly after `after` in (created_at, id) order, oldest first, one page
+ * Announced notifications strictly after `since` in (created_at, id) order, oldest first, one page
  * at a time (keyset pagination: the caller passes the last key of a page to get the next one).
  */
-export async function newSince(db: Db, userId: string, after: StreamKey, limit = PAGE) {
+export async function newSince(db: Db, userId: string, since: StreamKey, limit = PAGE) {
   const rows = await db
     .select({
       n: notifications,
@@ -282,10 +253,7 @@ export async function newSince(db: Db, userId: string, after: StreamKey, limit =
       and(
         eq(notifications.userId, userId),
         eq(notifications.silent, false),
-        or(
-          gt(notifications.createdAt, after.createdAt),
-          and(eq(notifications.createdAt, after.createdAt), gt(notifications.id, after.id)),
-        ),
+        after(notifications.createdAt, notifications.id, { key: since.createdAt, id: since.id }, 'asc'),
       ),
     )
     .orderBy(asc(notifications.createdAt), asc(notifications.id))

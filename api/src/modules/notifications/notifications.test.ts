@@ -1,6 +1,7 @@
 import { schema } from '@salon/db';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BAD_CURSOR } from '../../http/keyset';
 import { createJobs } from '../../jobs';
 import { createTestApp } from '../../testing';
 import { memberFactory } from '../../testing/client';
@@ -305,12 +306,37 @@ describe('the notification list', () => {
     } while (cursor);
     expect(seen).toHaveLength(45);
     expect(new Set(seen).size).toBe(45);
-    // A bare timestamp (the former cursor) still pages; anything else is refused.
-    expect((await bob.get(`/v1/notifications?cursor=${encodeURIComponent(at.toISOString())}`)).status).toBe(
-      200,
+    // Cursors are opaque: a bare timestamp (the former cursor) is refused like anything else.
+    for (const forged of [at.toISOString(), 'yesterday']) {
+      const bad = await bob.get(`/v1/notifications?cursor=${encodeURIComponent(forged)}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.details[0].message).toBe(BAD_CURSOR);
+    }
+  });
+
+  it('keeps both of two notifications of the same moment when a page ends between them', async () => {
+    const carol = await member('carol');
+    const base = Date.parse('2026-11-20T08:00:00Z');
+    // 31 notifications, newest first: the 30th and the 31st (the last of the first page and the
+    // first of the second) share their timestamp; every other one has its own.
+    const at = (rank: number) => new Date(base - Math.min(rank, 29) * 60_000);
+    await t.database.db.insert(schema.notifications).values(
+      Array.from({ length: 31 }, (_, rank) => ({
+        userId: carol.id,
+        type: 'follow.new' as const,
+        dedupeKey: `boundary:${rank}`,
+        createdAt: at(rank),
+      })),
     );
-    const bad = await bob.get('/v1/notifications?cursor=yesterday');
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.details[0].message).toBe('notifications.bad_cursor');
+    const first = await carol.get('/v1/notifications');
+    expect(first.body.notifications).toHaveLength(30);
+    expect(first.body.notifications.at(-1).createdAt).toBe(at(29).toISOString());
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await carol.get(`/v1/notifications?cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(second.body.notifications).toHaveLength(1);
+    expect(second.body.notifications[0].createdAt).toBe(at(30).toISOString());
+    expect(second.body.nextCursor).toBeNull();
+    const keys = [...first.body.notifications, ...second.body.notifications].map((n: { id: string }) => n.id);
+    expect(new Set(keys).size).toBe(31);
   });
 });

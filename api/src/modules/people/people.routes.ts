@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
+import { keysetCursor } from '../../http/keyset';
 import { validate } from '../../http/validate';
 import { enforce } from '../../ratelimit/rate-limit';
 import { requireAuth } from '../auth/sessions';
@@ -41,7 +42,7 @@ export function peopleRoutes(deps: AppDeps) {
         'query',
         z.strictObject({
           q: z.string().trim().min(1).max(60),
-          cursor: z.string().max(30).optional(),
+          cursor: keysetCursor('text').optional(),
         }),
       ),
       async (c) => {

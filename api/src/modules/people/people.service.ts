@@ -1,8 +1,9 @@
 import { matchesWordPrefix, schema } from '@salon/db';
-import { and, asc, count, eq, gt } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError } from '../../http/errors';
-import { clubsNamed, clubsOf } from '../clubs/clubs.service';
+import { after, type Position, page } from '../../http/keyset';
+import { clubsNamed, memberClubs } from '../clubs/clubs.service';
 import { deliver } from '../notifications/notifications.service';
 
 const { users, follows } = schema;
@@ -70,7 +71,7 @@ export async function publicProfile(deps: Deps, user: UserRow, viewerId: string 
       .where(and(eq(follows.followerId, viewerId), eq(follows.followeeId, user.id)));
     followedByMe = Boolean(row);
   }
-  const { member: clubs } = await clubsOf(deps, user.id);
+  const clubs = await memberClubs(deps, user.id);
   return {
     id: user.id,
     username: user.username,
@@ -81,7 +82,7 @@ export async function publicProfile(deps: Deps, user: UserRow, viewerId: string 
     memberSince: user.createdAt.toISOString(),
     ...counts,
     followedByMe,
-    clubs: clubs.map(({ slug, name }) => ({ slug, name })),
+    clubs,
     isMe: viewerId === user.id,
     url: profileUrl(deps, user.username),
   };
@@ -127,10 +128,10 @@ export async function unfollow(deps: Deps, followerId: string, username: string)
 
 /**
  * Prefix search on names and @usernames, accent- and case-insensitive ("eloise" finds "Éloïse").
- * Matches the start of any word. Pages are keyed on the username, so they stay stable. The first
- * page also lists up to 10 clubs whose name matches.
+ * Matches the start of any word. Pages are in @username order (see http/keyset.ts), so they stay
+ * stable. The first page also lists up to 10 clubs whose name matches.
  */
-export async function searchPeople(deps: Deps, input: { q: string; cursor?: string | undefined }) {
+export async function searchPeople(deps: Deps, input: { q: string; cursor?: Position<'text'> | undefined }) {
   const rows = await deps.database.db
     .select()
     .from(users)
@@ -138,22 +139,22 @@ export async function searchPeople(deps: Deps, input: { q: string; cursor?: stri
       and(
         eq(users.status, 'active'),
         matchesWordPrefix(users.searchName, input.q),
-        input.cursor ? gt(users.username, input.cursor) : undefined,
+        after(users.username, users.id, input.cursor, 'asc'),
       ),
     )
-    .orderBy(asc(users.username))
+    .orderBy(asc(users.username), asc(users.id))
     .limit(SEARCH_PAGE_SIZE + 1);
-  const page = rows.slice(0, SEARCH_PAGE_SIZE);
+  const { items, nextCursor } = page(rows, SEARCH_PAGE_SIZE, (u) => [u.username, u.id]);
   const now = deps.clock.now();
   const clubRows = input.cursor ? [] : await clubsNamed(deps.database.db, input.q, 10);
   return {
     clubs: clubRows,
-    people: page.map((u) => ({
+    people: items.map((u) => ({
       username: u.username,
       displayName: u.displayName,
       isNew: isNewMember(u, now),
       url: profileUrl(deps, u.username),
     })),
-    nextCursor: rows.length > SEARCH_PAGE_SIZE ? (page.at(-1)?.username ?? null) : null,
+    nextCursor,
   };
 }

@@ -1,11 +1,29 @@
 import { schema } from '@salon/db';
 import { and, eq, not, type SQL, sql } from 'drizzle-orm';
+import { BAD_CURSOR, encodeCursor, keysetCursor } from '../../http/keyset';
 import { type Deps, mayEnter, preparedFor, type Room, removedFrom } from './rooms.service';
 
 const { rooms, roomParticipants, roomInvites, follows, users, clubs, clubMembers, clubFollowers } = schema;
 
 export const HALLWAY_PAGE = 20;
 const UPCOMING_DAYS = 7;
+const MAX_OFFSET = 10_000;
+
+/**
+ * The hallway's cursor, opaque like every other: how far down the ranking the next page starts
+ * (and the id of the last room shown, so it has the one cursor format; the offset alone is read).
+ *
+ * An offset rather than a key on purpose. A keyset needs an order that holds still between two
+ * pages, and this one does not: a live room's rank moves with every join and leave (its size), and
+ * with every person followed who steps on or off its stage. A key taken from the last room of a
+ * page would then skip the rooms that climbed past it and repeat the ones that fell below, exactly
+ * as an offset does — while costing, for each candidate set below, a comparison on the whole
+ * ranking instead of a plain limit. The web app drops a room it already shows.
+ */
+export const hallwayCursor = keysetCursor('number').refine(
+  (position) => Number.isInteger(position.key) && position.key >= 0 && position.key <= MAX_OFFSET,
+  { message: BAD_CURSOR },
+);
 
 // Constants are written into the SQL rather than bound, so the planner can prove the partial
 // indexes' predicates (rooms_live_*, room_participants_on_stage_idx) from any plan it caches.
@@ -67,8 +85,14 @@ export async function hallway(deps: Deps, userId: string, offset: number) {
       sharedInterests: r.sharedInterests,
     })),
     upcoming: upcoming.map((r) => ({ ...card(r), hostFollowed: r.hostFollowed })),
-    nextCursor: liveRows.length > HALLWAY_PAGE ? String(offset + HALLWAY_PAGE) : null,
+    nextCursor: nextPage(offset, liveRows),
   };
+}
+
+function nextPage(offset: number, rows: { room: { id: string } }[]) {
+  const last = rows[HALLWAY_PAGE - 1];
+  if (rows.length <= HALLWAY_PAGE || !last || offset + HALLWAY_PAGE > MAX_OFFSET) return null;
+  return encodeCursor(offset + HALLWAY_PAGE, last.room.id);
 }
 
 // Both queries are prepared once per database handle: planning the live one costs more than

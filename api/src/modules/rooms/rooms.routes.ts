@@ -6,7 +6,7 @@ import type { StreamRegistry } from '../../http/streams';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
 import { roomCalendar } from './calendar';
-import { hallway } from './hallway.service';
+import { hallway, hallwayCursor } from './hallway.service';
 import { clearReminder, setReminder } from './reminders.service';
 import {
   createRoomBody,
@@ -50,8 +50,9 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     .get(
       '/hallway',
       doc('Live and upcoming rooms for me'),
-      validate('query', z.strictObject({ cursor: z.coerce.number().int().min(0).max(10_000).default(0) })),
-      async (c) => c.json(await hallway(deps, requireAuth(c).userId, c.req.valid('query').cursor), 200),
+      validate('query', z.strictObject({ cursor: hallwayCursor.optional() })),
+      async (c) =>
+        c.json(await hallway(deps, requireAuth(c).userId, c.req.valid('query').cursor?.key ?? 0), 200),
     )
     .post(
       '/rooms',

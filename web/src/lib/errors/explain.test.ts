@@ -158,6 +158,13 @@ describe('explainFailure', () => {
     });
   });
 
+  it('says that a list moved on when its page link is not valid any more', () => {
+    const stale = failure('request.invalid', {
+      details: [{ in: 'query', path: 'cursor', message: 'cursor.invalid' }],
+    });
+    expect(explainFailure(stale)).toEqual({ fields: {}, summary: { key: 'error_list_moved' } });
+  });
+
   it('says when the text holds characters that cannot be stored (NUL, broken Unicode)', () => {
     const invalidText = failure('request.invalid_text', {
       details: [{ in: 'json', path: 'bio', message: 'text.invalid_characters' }],

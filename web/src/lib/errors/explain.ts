@@ -113,10 +113,13 @@ export const ERROR_MESSAGE_KEYS = [
   'mod_error_duration_required',
   'mod_error_subject_banned',
   'mod_error_at_requires_room',
-  'mod_error_bad_cursor',
+  'error_list_moved',
 ] as const;
 
 export type ErrorMessageKey = (typeof ERROR_MESSAGE_KEYS)[number];
+
+/** The detail the API gives a page cursor that is not one of its own (api/src/http/keyset.ts). */
+const BAD_CURSOR = 'cursor.invalid';
 
 const ref = (key: ErrorMessageKey, params?: MessageRef['params']): MessageRef =>
   params ? { key, params } : { key };
@@ -196,7 +199,6 @@ const SIMPLE: Record<string, { key: ErrorMessageKey; field?: Field }> = {
   'decision.duration_required': { key: 'mod_error_duration_required' },
   'decision.subject_banned': { key: 'mod_error_subject_banned' },
   'report.at_requires_room': { key: 'mod_error_at_requires_room' },
-  'mod.bad_cursor': { key: 'mod_error_bad_cursor' },
 };
 
 /** What a validation problem on a field means when the API's message is not one we know. */
@@ -246,6 +248,10 @@ function rateLimited(failure: ApiFailure, key: ErrorMessageKey): MessageRef {
 
 /** `request.invalid`: one message per field from `details: [{ in, path, message }]`. */
 function explainValidation(failure: ApiFailure): Explanation {
+  // A page link of a list that is no longer valid (cursors are the API's, passed back as they came).
+  if (failure.details.some((detail) => isRecord(detail) && detail.message === BAD_CURSOR)) {
+    return { fields: {}, summary: ref('error_list_moved') };
+  }
   const fields: Explanation['fields'] = {};
   let unplaced = false;
   for (const detail of failure.details) {

@@ -90,7 +90,7 @@ const COMPILED = {
   mod_error_duration_required: m.mod_error_duration_required,
   mod_error_subject_banned: m.mod_error_subject_banned,
   mod_error_at_requires_room: m.mod_error_at_requires_room,
-  mod_error_bad_cursor: m.mod_error_bad_cursor,
+  error_list_moved: m.error_list_moved,
 } satisfies Record<ErrorMessageKey, unknown>;
 
 // Each message declares its own inputs; explain.ts pairs every key with the ones it needs.

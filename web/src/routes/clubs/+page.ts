@@ -8,7 +8,7 @@ import type { PageLoad } from './$types';
 export const load: PageLoad = async ({ parent, url, fetch }) => {
   const { me } = await parent();
   if (!me) redirect(307, loginPath(url.pathname));
-  const result = await callApi(createApiClient(fetch).v1.clubs.$get());
+  const result = await callApi(createApiClient(fetch).v1.clubs.$get({ query: {} }));
   return result.ok
     ? { clubs: result.data, problem: null }
     : { clubs: null, problem: summarizeFailure(result.error) };
