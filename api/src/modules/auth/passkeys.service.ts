@@ -12,12 +12,12 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
 import { appendAudit } from '../audit/audit.service';
-import { invitesErrors } from '../invites/invites.service';
-import { otpErrors } from '../phone/otp.service';
+import { invitesErrors, useInvite } from '../invites/invites.service';
+import { otpErrors, spendTicket } from '../phone/otp.service';
 import { grantFirstAdmin } from '../staff/staff.service';
 import { createSession, deviceLabel, revokeOtherSessions } from './sessions';
 
-const { users, passkeys, webauthnChallenges, invites, phoneChallenges, recoveryRequests } = schema;
+const { users, passkeys, webauthnChallenges, recoveryRequests } = schema;
 
 const CEREMONY_TTL_MS = 5 * 60_000;
 
@@ -185,12 +185,7 @@ export async function finishRegistration(
 }
 
 async function createAccount(tx: Db, deps: Deps, pending: PendingSignup, now: Date) {
-  const ticket = await tx
-    .update(phoneChallenges)
-    .set({ ticketUsedAt: now })
-    .where(and(eq(phoneChallenges.id, pending.phoneChallengeId), isNull(phoneChallenges.ticketUsedAt)))
-    .returning({ id: phoneChallenges.id });
-  if (ticket.length === 0) throw otpErrors.invalidTicket();
+  if (!(await spendTicket(tx, pending.phoneChallengeId, now))) throw otpErrors.invalidTicket();
   const [phoneOwner] = await tx
     .select({ id: users.id })
     .from(users)
@@ -218,21 +213,10 @@ async function createAccount(tx: Db, deps: Deps, pending: PendingSignup, now: Da
     })
     .returning({ id: users.id });
   if (!user) throw errors.internal();
-  const used = await tx
-    .update(invites)
-    .set({ usedAt: now, usedBy: user.id })
-    .where(
-      and(
-        eq(invites.id, pending.inviteId),
-        isNull(invites.usedAt),
-        isNull(invites.revokedAt),
-        gt(invites.expiresAt, now),
-      ),
-    )
-    .returning({ id: invites.id, firstMember: invites.firstMember });
-  if (used.length === 0) throw invitesErrors.invalid();
+  const used = await useInvite(tx, pending.inviteId, user.id, now);
+  if (!used) throw invitesErrors.invalid();
   // The start-up link of an empty Salon: its holder becomes admin, unless someone joined first.
-  if (used[0]?.firstMember) await grantFirstAdmin(tx, deps, user.id, now);
+  if (used.firstMember) await grantFirstAdmin(tx, deps, user.id, now);
   return user.id;
 }
 

@@ -188,6 +188,26 @@ export async function firstMemberInvite(deps: Deps) {
 }
 
 /**
+ * Spends an invite on the account it brought, in the transaction that creates the account: an
+ * invite serves once, and not after it was revoked or expired. Undefined when it no longer can.
+ */
+export async function useInvite(tx: Db, inviteId: string, userId: string, now: Date) {
+  const [used] = await tx
+    .update(invites)
+    .set({ usedAt: now, usedBy: userId })
+    .where(
+      and(
+        eq(invites.id, inviteId),
+        isNull(invites.usedAt),
+        isNull(invites.revokedAt),
+        gt(invites.expiresAt, now),
+      ),
+    )
+    .returning({ id: invites.id, firstMember: invites.firstMember });
+  return used;
+}
+
+/**
  * A usable invite by its code, with who sent it (shown on the join page) and whether it is the
  * first-member link of a Salon that still has no member (its holder will be admin).
  */
