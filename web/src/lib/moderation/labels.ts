@@ -121,7 +121,9 @@ export function timelineKind(type: string): 'stage' | 'hand' | 'removal' | 'room
 }
 
 export function timelineText(event: TimelineEvent): string {
-  const data = event.data ?? {};
+  // Each event type keeps its own few facts in `data`, an object.
+  const data: Record<string, unknown> =
+    typeof event.data === 'object' && event.data !== null && !Array.isArray(event.data) ? event.data : {};
   const inputs: TimelineInputs = {
     actor: event.actor?.displayName ?? m.mod_timeline_someone(),
     subject: event.subject?.displayName ?? event.actor?.displayName ?? m.mod_timeline_someone(),

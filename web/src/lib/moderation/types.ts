@@ -1,10 +1,58 @@
+import type { InferRequestType, InferResponseType } from 'hono/client';
+import type { ApiClient } from '$lib/api';
+
 /**
- * The moderation API's shapes (reports, decisions, appeals, staff), as the API contract states
- * them. Kept here rather than inferred from the typed client so the pages read one vocabulary;
- * `api.ts` is the only place that calls those endpoints.
+ * The moderation API's shapes (reports, decisions, appeals, staff), read from the typed client:
+ * what the routes return is what the pages get, with no second copy to keep in step. `api.ts` is
+ * the only place that calls those endpoints.
  */
 
-export const REPORT_CATEGORIES = [
+type Ok<T> = InferResponseType<T, 200>;
+type Created<T> = InferResponseType<T, 201>;
+type Mod = ApiClient['v1']['mod'];
+type MeApi = ApiClient['v1']['me'];
+
+/** `GET /v1/mod/reports`: a page of the queue. */
+export type ReportQueuePage = Ok<Mod['reports']['$get']>;
+export type ReportSummary = ReportQueuePage['reports'][number];
+/** `GET /v1/mod/reports/:id`: a report with its evidence. */
+export type ReportCase = Ok<Mod['reports'][':id']['$get']>;
+export type ReportDetail = ReportCase['report'];
+export type TimelineEvent = ReportCase['timeline'][number];
+export type Recording = ReportCase['recordings'][number];
+/** Someone in a room's timeline or recordings; `id` lets a decision be about them. */
+export type RoomPerson = NonNullable<Recording['speaker']>;
+
+/** A decision and its statement of reasons (DSA art. 17), as the person it is about sees it. */
+export type Decision = Ok<MeApi['decisions']['$get']>['decisions'][number];
+export type Appeal = NonNullable<Decision['appeal']>;
+/** `GET /v1/me/reports`: a report the member made. */
+export type MyReport = Ok<MeApi['reports']['$get']>['reports'][number];
+export type StaffAppeal = Ok<Mod['appeals']['$get']>['appeals'][number];
+export type StaffMember = Ok<Mod['staff']['$get']>['staff'][number];
+export type Playback = Created<Mod['reports'][':id']['playbacks']['$post']>;
+
+export type NewReport = InferRequestType<ApiClient['v1']['reports']['$post']>['json'];
+export type NewDecision = InferRequestType<Mod['reports'][':id']['decision']['$post']>['json'];
+
+export type ReportCategory = NewReport['category'];
+export type DecisionAction = NewDecision['action'];
+export type Ground = NewDecision['ground'];
+export type ReportStatus = ReportSummary['status'];
+export type AppealStatus = StaffAppeal['status'];
+export type AppealOutcome = InferRequestType<Mod['appeals'][':id']['decision']['$post']>['json']['outcome'];
+export type StaffRole = StaffMember['role'];
+
+/** The values of a union as a list, in the order given; a missing or unknown value fails the type check. */
+const allOf =
+  <T extends string>() =>
+  <const L extends readonly T[]>(
+    list: L & ([T] extends [L[number]] ? unknown : { missing: Exclude<T, L[number]> }),
+  ): L =>
+    list;
+
+// In the order the forms offer them.
+export const REPORT_CATEGORIES = allOf<ReportCategory>()([
   'illegal',
   'harassment',
   'hate',
@@ -13,26 +61,16 @@ export const REPORT_CATEGORIES = [
   'spam_scam',
   'impersonation',
   'other',
-] as const;
-export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
-
-export const DECISION_ACTIONS = [
+]);
+export const DECISION_ACTIONS = allOf<DecisionAction>()([
   'dismiss',
   'warn',
   'remove_from_room',
   'end_room',
   'suspend',
   'ban',
-] as const;
-export type DecisionAction = (typeof DECISION_ACTIONS)[number];
-
-export const GROUNDS = ['law', 'terms'] as const;
-export type Ground = (typeof GROUNDS)[number];
-
-export type ReportStatus = 'open' | 'decided';
-export type AppealStatus = 'open' | 'upheld' | 'reversed';
-export type AppealOutcome = 'upheld' | 'reversed';
-export type StaffRole = 'moderator' | 'admin';
+]);
+export const GROUNDS = allOf<Ground>()(['law', 'terms']);
 
 /** Limits the API enforces (checked here first, so people hear about them before sending). */
 export const LIMITS = {
@@ -47,151 +85,8 @@ export const LIMITS = {
   appealReasons: { min: 10, max: 2000 },
 } as const;
 
-export interface RoomRef {
-  id: string;
-  topic: string;
-}
-
-export interface PersonRef {
-  username: string;
-  displayName: string;
-}
-
-export interface Appeal {
-  id: string;
-  status: AppealStatus;
-  text: string;
-  outcome: string | null;
-  createdAt: string;
-  decidedAt: string | null;
-}
-
-/** A decision and its statement of reasons (DSA art. 17). */
-export interface Decision {
-  id: string;
-  action: DecisionAction;
-  facts: string;
-  ground: Ground;
-  groundDetail: string;
-  scope: string;
-  endsAt: string | null;
-  createdAt: string;
-  appealUntil: string;
-  automated: false;
-  room: RoomRef | null;
-  appeal: Appeal | null;
-  canAppeal: boolean;
-}
-
-/** `GET /v1/me/reports`: a report the member made. */
-export interface MyReport {
-  id: string;
-  category: ReportCategory;
-  createdAt: string;
-  status: ReportStatus;
-  target: { room: RoomRef | null; user: PersonRef | null };
-  /** `reversedOnAppeal`: the person decided about appealed, and another moderator reversed it. */
-  outcome: { action: DecisionAction; decidedAt: string; reversedOnAppeal?: boolean } | null;
-}
-
-export interface ReportSummary {
-  id: string;
-  category: ReportCategory;
-  law: string | null;
-  excerpt: string;
-  createdAt: string;
-  status: ReportStatus;
-  claimedBy: { username: string } | null;
-  claimedByMe: boolean;
-  target: {
-    room: (RoomRef & { status: string }) | null;
-    user: (PersonRef & { id: string }) | null;
-  };
-}
-
-export interface ReportDetail extends ReportSummary {
-  description: string;
-  at: string | null;
-  decidedAt: string | null;
-}
-
-/** Someone in a room's timeline or recordings; `id` lets a decision be about them. */
-export type RoomPerson = PersonRef & { id?: string };
-
-export interface TimelineEvent {
-  id: string | number;
-  at: string;
-  type: string;
-  actor: RoomPerson | null;
-  subject: RoomPerson | null;
-  data: Record<string, unknown> | null;
-}
-
-export interface Recording {
-  id: string;
-  speaker: RoomPerson | null;
-  startedAt: string;
-  endedAt: string | null;
-  status: string;
-  overlapsMoment: boolean;
-}
-
-/** `GET /v1/mod/reports/:id`. */
-export interface ReportCase {
-  report: ReportDetail;
-  timeline: TimelineEvent[];
-  recordings: Recording[];
-  decision: Decision | null;
-  canPlay: boolean;
-}
-
-export interface ReportQueuePage {
-  reports: ReportSummary[];
-  nextCursor: string | null;
-}
-
 export interface QueueFilters {
   status: ReportStatus;
   category: ReportCategory | '';
   claim: 'any' | 'mine' | 'unclaimed';
-}
-
-export interface StaffAppeal {
-  id: string;
-  text: string;
-  createdAt: string;
-  status: AppealStatus;
-  decision: Decision & { moderator: { username: string } | null };
-  canDecide: boolean;
-}
-
-export interface StaffMember {
-  username: string;
-  displayName: string;
-  role: StaffRole;
-  grantedAt: string;
-}
-
-export interface NewReport {
-  roomId?: string;
-  userId?: string;
-  category: ReportCategory;
-  law?: string;
-  description: string;
-  at?: string;
-}
-
-export interface NewDecision {
-  action: DecisionAction;
-  facts: string;
-  ground: Ground;
-  groundDetail: string;
-  scope: string;
-  durationDays?: number;
-  subjectId?: string;
-}
-
-export interface Playback {
-  url: string;
-  expiresAt: string;
 }
