@@ -1,6 +1,7 @@
 // Every benchmark of `npm run bench`, callable from a test: `runBench({ smoke: true })` is the
 // CI-sized variant that bench.test.ts runs inside `npm test`, so this code cannot rot.
 import { createDb, createQueue, type Database, systemClock } from '@salon/db';
+import { loadDataMap } from '@salon/policies';
 import postgres from 'postgres';
 import { createApp } from '../api/src/app';
 import { crypto } from '../api/src/crypto';
@@ -84,6 +85,7 @@ export async function runBench(options: {
         crypto: await crypto(),
         sms: capturingSms(),
         livekit: createLiveKit({ config, secrets, logger }),
+        dataMap: loadDataMap(),
       });
       for (let i = 0; i < requests; i++) {
         const res = await app.request('/healthz');

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createDb, schema, systemClock } from '@salon/db';
+import { loadDataMap } from '@salon/policies';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { crypto } from '../api/src/crypto';
@@ -266,6 +267,7 @@ export async function scaleBench(options: {
         crypto: c,
         clock: systemClock,
         config: loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dataDir }),
+        dataMap: loadDataMap(),
       },
       `m${heavyNumber(sizes)}`,
       join(dataDir, 'heavy-export.zip'),

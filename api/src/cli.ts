@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Database, systemClock } from '@salon/db';
+import { type DataMap, loadDataMap } from '@salon/policies';
 import { boot, DatabaseMissingError, describeDatabase } from './boot';
 import { type Crypto, crypto } from './crypto';
 import { type Config, ConfigError, type Secrets } from './env';
@@ -53,14 +54,14 @@ type Command = (args: string[], options: Options) => Promise<Record<string, unkn
 const commands: Record<string, Command> = {
   export: async ([username], options) => {
     if (!username) throw new Error('export takes a @username');
-    return withDatabaseOnly(options, async ({ database, config }) => {
+    return withDatabaseOnly(options, async ({ database, config, dataMap }) => {
       const c = await crypto();
       const out = resolve(
         options.out ??
           `salon-export-${username.replace(/^@/, '')}-${new Date().toISOString().slice(0, 10)}.zip`,
       );
       const result = await exportForOperator(
-        { database, config, crypto: c, clock: systemClock },
+        { database, config, crypto: c, clock: systemClock, dataMap },
         username,
         out,
       );
@@ -175,6 +176,7 @@ function describe(...parts: (string | null)[]) {
 
 interface Deps<S> {
   database: Database;
+  dataMap: DataMap;
   config: Config;
   secrets: S;
   logger: Logger;
@@ -207,7 +209,15 @@ async function run<S, T>(
   );
   try {
     await database.migrate();
-    return await work({ database, config, secrets, logger, crypto: await crypto(), clock: systemClock });
+    return await work({
+      database,
+      config,
+      secrets,
+      logger,
+      crypto: await crypto(),
+      clock: systemClock,
+      dataMap: loadDataMap(),
+    });
   } finally {
     await database.close();
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { systemClock } from '@salon/db';
+import { loadDataMap } from '@salon/policies';
 import { createApp } from './app';
 import { boot, describeDatabase } from './boot';
 import { crypto } from './crypto';
@@ -39,6 +40,7 @@ async function main() {
     crypto: await crypto(),
     sms: createSmsProvider(config, secrets, () => systemClock.now()),
     livekit: createLiveKit({ config, secrets, logger }),
+    dataMap: loadDataMap(),
   };
   // The admin CLI makes its links with the URL this server serves (see loadConfig). A note only:
   // a DATA_DIR the server cannot write to must not stop it.

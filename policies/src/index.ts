@@ -73,7 +73,7 @@ export function loadDataMap(file = dataMapFile): DataMap {
 }
 
 /** The grace period between a deletion request and erasure (users' retention in the data map). */
-export function erasureGraceMs(map: DataMap = loadDataMap()) {
+export function erasureGraceMs(map: DataMap) {
   const rule = map.tables.users?.retention;
   if (rule?.rule !== 'account' || !rule.period)
     throw new Error('policies/data-map.yaml: users needs an account rule with a period');

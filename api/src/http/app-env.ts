@@ -1,4 +1,5 @@
 import type { Clock, Database } from '@salon/db';
+import type { DataMap } from '@salon/policies';
 import type { Crypto } from '../crypto';
 import type { Config, Secrets } from '../env';
 import type { LiveKit } from '../livekit/livekit';
@@ -16,6 +17,11 @@ export interface AppDeps {
   crypto: Crypto;
   sms: SmsProvider;
   livekit: LiveKit;
+  /**
+   * policies/data-map.yaml, read and checked once at start: the retention sweeper, the privacy
+   * documents, exports, room-creation keys and the audit log's pruning take their periods from it.
+   */
+  dataMap: DataMap;
   /** The open Server-Sent Events streams and their limits; createApp makes one when not given. */
   streams?: StreamRegistry;
 }

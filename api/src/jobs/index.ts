@@ -15,7 +15,10 @@ const AUDIT_CHECKPOINT_EVERY_SECONDS = 60 * 60;
 
 /** The background worker: every job handler the product has is registered here. */
 export function createJobs(
-  deps: Pick<AppDeps, 'database' | 'clock' | 'logger' | 'config' | 'livekit' | 'crypto' | 'secrets'>,
+  deps: Pick<
+    AppDeps,
+    'database' | 'clock' | 'logger' | 'config' | 'livekit' | 'crypto' | 'secrets' | 'dataMap'
+  >,
 ) {
   const { database, clock, logger } = deps;
   const queue = createQueue({

@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Db } from '@salon/db';
-import { loadDataMap, periodMs, type RetentionRule } from '@salon/policies';
+import { periodMs, type RetentionRule } from '@salon/policies';
 import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../http/app-env';
 import { pruneAuditLog } from '../modules/audit/audit.prune';
@@ -12,7 +12,7 @@ const BATCH = 5000;
 const SHRED_BATCH = 200;
 
 /** The secrets sign the audit log's pruning checkpoint. */
-type SweepDeps = Pick<AppDeps, 'database' | 'logger' | 'crypto' | 'config' | 'secrets'>;
+type SweepDeps = Pick<AppDeps, 'database' | 'logger' | 'crypto' | 'config' | 'secrets' | 'dataMap'>;
 type ShredRule = Extract<RetentionRule, { rule: 'shred' }>;
 
 /**
@@ -22,7 +22,7 @@ type ShredRule = Extract<RetentionRule, { rule: 'shred' }>;
  */
 export async function sweepRetention(deps: SweepDeps, now: Date) {
   const db = deps.database.db;
-  const map = loadDataMap();
+  const map = deps.dataMap;
   const removed: Record<string, number> = {};
   // Crypto-shredding first: a room's deletion cascades to its recordings, whose keys and files
   // must be destroyed (and audited) before their rows can go.

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { fixedClock } from '@salon/db';
 import { createTestDatabase, type TestDatabase } from '@salon/db/testing';
+import { loadDataMap } from '@salon/policies';
 import { createApp } from '../app';
 import { crypto } from '../crypto';
 import { type Config, loadConfig, type Secrets } from '../env';
@@ -62,6 +63,9 @@ export function capturingSms(): SmsProvider & {
   };
 }
 
+/** The data map, read once for all the apps of a test file (as a server reads it once at start). */
+const dataMap = loadDataMap();
+
 /** A full app on a fresh database (see @salon/db/testing), with an injected clock and captured logs. */
 export async function createTestApp(
   env: Record<string, string> = {},
@@ -81,6 +85,6 @@ export async function createTestApp(
   const captured = capturingSms();
   const sms = options.sms ?? captured;
   const livekit = createLiveKit({ config, secrets, logger });
-  const deps = { database, config, secrets, logger, clock, sms, livekit, crypto: await crypto() };
+  const deps = { database, config, secrets, logger, clock, sms, livekit, crypto: await crypto(), dataMap };
   return { ...deps, sms: captured, app: createApp(deps), log, close: () => database.drop() };
 }

@@ -1,5 +1,5 @@
 import { type Db, schema } from '@salon/db';
-import { loadDataMap, periodMs } from '@salon/policies';
+import { type DataMap, periodMs } from '@salon/policies';
 import { asc, count, desc, gt, gte, lt, lte, max, min, sql } from 'drizzle-orm';
 import type { Crypto } from '../../crypto';
 import {
@@ -15,8 +15,8 @@ const { auditEvents } = schema;
 const BATCH = 1000;
 
 /** The audit log's retention period, from policies/data-map.yaml (1 year). */
-export function auditRetentionMs() {
-  const rule = loadDataMap().tables.audit_events?.retention;
+export function auditRetentionMs(map: DataMap) {
+  const rule = map.tables.audit_events?.retention;
   if (rule?.rule !== 'older_than')
     throw new Error('policies/data-map.yaml: audit_events needs an older_than rule with a period');
   return periodMs(rule.period);
@@ -31,10 +31,10 @@ export function auditRetentionMs() {
  * kind allowed to delete (`salon.audit_prune`), which also appends `audit.pruned` with the count.
  * Returns the count. Called by the retention sweeper; throws if the chain is broken.
  */
-export async function pruneAuditLog(deps: CheckpointDeps, now: Date): Promise<number> {
+export async function pruneAuditLog(deps: CheckpointDeps & { dataMap: DataMap }, now: Date): Promise<number> {
   // Whole days: the pruned prefix changes once a day, so the sweeps in between (every few
   // minutes) find nothing due and write no checkpoint. Entries go within a day of their year.
-  const cutoff = new Date(now.getTime() - auditRetentionMs());
+  const cutoff = new Date(now.getTime() - auditRetentionMs(deps.dataMap));
   cutoff.setUTCHours(0, 0, 0, 0);
   return deps.database.db.transaction(async (tx: Db) => {
     // No entry is appended while the prefix is chosen and removed.

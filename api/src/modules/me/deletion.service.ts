@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { enqueueJob, schema } from '@salon/db';
-import { erasureGraceMs } from '@salon/policies';
+import { type DataMap, erasureGraceMs } from '@salon/policies';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
@@ -17,7 +17,10 @@ import { cancelScheduledRooms, endRoom, forgetInTimelines } from '../rooms/rooms
 import { leaveEverywhere } from '../rooms/stage.service';
 
 const { users, rooms, dataExports } = schema;
-type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'crypto' | 'secrets' | 'livekit' | 'logger'>;
+type Deps = Pick<
+  AppDeps,
+  'database' | 'config' | 'clock' | 'crypto' | 'secrets' | 'livekit' | 'logger' | 'dataMap'
+>;
 
 export const deletionErrors = {
   wrongPasskey: () =>
@@ -25,8 +28,8 @@ export const deletionErrors = {
   notPending: () => new AppError(409, 'deletion.not_pending', 'This account is not being deleted.'),
 };
 
-export function erasureAt(deletedAt: Date, graceMs = erasureGraceMs()) {
-  return new Date(deletedAt.getTime() + graceMs);
+export function erasureAt(deletedAt: Date, map: DataMap) {
+  return new Date(deletedAt.getTime() + erasureGraceMs(map));
 }
 
 /**
@@ -40,7 +43,7 @@ export async function requestDeletion(
   input: { response: AuthenticationResponseJSON; immediate: boolean },
 ) {
   const now = deps.clock.now();
-  const when = input.immediate ? now : erasureAt(now);
+  const when = input.immediate ? now : erasureAt(now, deps.dataMap);
   const { hosted, left } = await deps.database.db.transaction(async (tx) => {
     const user = await verifyAssertion(tx, deps, input.response);
     if (user.id !== userId) throw deletionErrors.wrongPasskey();

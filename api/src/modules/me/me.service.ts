@@ -16,7 +16,7 @@ export const meErrors = {
   sessionNotFound: () => new AppError(404, 'session.not_found', 'No such session.'),
 };
 
-type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'crypto'>;
+type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'crypto' | 'dataMap'>;
 
 async function activeUser(deps: Deps, userId: string) {
   const [user] = await deps.database.db.select().from(users).where(eq(users.id, userId));
@@ -54,7 +54,7 @@ export async function getMe(deps: Deps, userId: string) {
           : null,
     deletion:
       user.status === 'deactivated' && user.deletedAt
-        ? { erasureAt: erasureAt(user.deletedAt).toISOString() }
+        ? { erasureAt: erasureAt(user.deletedAt, deps.dataMap).toISOString() }
         : null,
   };
 }

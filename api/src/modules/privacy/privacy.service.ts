@@ -1,5 +1,5 @@
 import { type Db, schema } from '@salon/db';
-import { type DataMap, loadDataMap } from '@salon/policies';
+import type { DataMap } from '@salon/policies';
 import {
   erasureConsequences,
   formatPeriod,
@@ -16,9 +16,10 @@ import { and, count, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { AppDeps } from '../../http/app-env';
 import { errors } from '../../http/errors';
+import { documentSettings } from '../../policies';
+import { secureCookies, sessionCookieName } from '../auth/sessions';
 import { erasureAt } from '../me/deletion.service';
 import { latestExport } from '../rights/export.service';
-import { documentSettings } from './settings';
 
 const {
   users,
@@ -43,7 +44,7 @@ const {
   staff,
 } = schema;
 
-type Deps = Pick<AppDeps, 'database' | 'config' | 'clock'>;
+type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'dataMap'>;
 
 /** The same interval export.service.ts enforces (one request a day); privacy.test.ts checks they agree. */
 export const EXPORT_INTERVAL_MS = 86_400_000;
@@ -55,7 +56,7 @@ export const COUNT_CAP = 10_000;
  * The privacy documents and facts, rendered once per app from policies/ (they change only with
  * the data map, the notice or the configuration, all read at start).
  */
-export function privacyDocuments(config: Deps['config'], map: DataMap = loadDataMap()) {
+export function privacyDocuments(config: Deps['config'], map: DataMap) {
   const notice = loadNotice();
   const dpia = loadDpia();
   const settings = documentSettings(config);
@@ -87,6 +88,72 @@ export function privacyDocuments(config: Deps['config'], map: DataMap = loadData
 }
 
 export type PrivacyDocuments = ReturnType<typeof privacyDocuments>;
+
+/**
+ * What the privacy centre shows to anyone, from the data map and the configuration: who the
+ * controller is, each processing with its purpose, basis, retention, export and erasure (as
+ * sentences in both languages too), what deleting an account does, and the cookies.
+ */
+export function privacyOverview(config: Deps['config'], map: DataMap, documents: PrivacyDocuments) {
+  const processing = Object.entries(map.tables)
+    .filter(([, table]) => table.retention.rule !== 'permanent')
+    .map(([name, table]) => {
+      const { en, fr } = documents.text(name);
+      return {
+        table: name,
+        purpose: { en: table.purpose, fr: table.purpose_fr },
+        legalBasis: table.legal_basis,
+        retention: table.retention.trigger,
+        export: table.export.treatment,
+        erasure: table.erasure.treatment,
+        /** The same, as sentences in each language (the retention table of the privacy centre). */
+        text: {
+          en: {
+            legalBasis: en.legalBasis,
+            retention: en.retention,
+            export: en.export.text,
+            erasure: en.erasure.text,
+          },
+          fr: {
+            legalBasis: fr.legalBasis,
+            retention: fr.retention,
+            export: fr.export.text,
+            erasure: fr.erasure.text,
+          },
+        },
+        personal: en.personal,
+      };
+    });
+  return {
+    operator: { name: config.operator.name, contact: config.operator.contact },
+    dpo: { contact: config.operator.dpoContact },
+    processing,
+    /** What deleting an account does (grace period, what goes, what stays and why), per language. */
+    deletion: documents.deletion,
+    /** How long an export stays downloadable, per language. */
+    exportAvailability: documents.exportAvailability,
+    cookies: [
+      {
+        name: sessionCookieName(config),
+        purpose: { en: 'Keeps you signed in.', fr: 'Vous garde connecté·e.' },
+        duration: `${config.sessions.absoluteDays} days at most`,
+        days: config.sessions.absoluteDays,
+        httpOnly: true,
+        secure: secureCookies(config),
+      },
+      {
+        name: 'salon_locale',
+        purpose: { en: 'Remembers the language you chose.', fr: 'Retient la langue choisie.' },
+        duration: '1 year',
+        days: 365,
+        httpOnly: true,
+        secure: secureCookies(config),
+      },
+    ],
+    // Strictly necessary cookies only (ePrivacy art. 5(3) exemption), hence no consent banner.
+    consentBanner: false,
+  };
+}
 
 /** Rows matching `where`, counted up to COUNT_CAP (a bounded scan whatever the table's size). */
 async function countUpTo(db: Db, table: PgTable, where: SQL | undefined) {
@@ -251,7 +318,7 @@ export async function memberPrivacy(deps: Deps, documents: PrivacyDocuments, use
     },
     deletion:
       user.status === 'deactivated' && user.deletedAt
-        ? { erasureAt: erasureAt(user.deletedAt).toISOString() }
+        ? { erasureAt: erasureAt(user.deletedAt, deps.dataMap).toISOString() }
         : null,
   };
 }

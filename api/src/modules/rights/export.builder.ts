@@ -1,5 +1,5 @@
 import type { Db } from '@salon/db';
-import { loadDataMap } from '@salon/policies';
+import type { DataMap } from '@salon/policies';
 import { loadNotice, retentionText } from '@salon/policies/render';
 import { Zip, ZipDeflate } from 'fflate';
 import { type Area, areas } from './export.areas';
@@ -11,15 +11,16 @@ type Sink = (chunk: Uint8Array) => Promise<void>;
 
 /**
  * Writes the whole export as a ZIP into `sink`, area by area and page by page: memory stays flat
- * whatever the size of the account. Other people appear by @username only. `variables` are the
- * deployment's periods the retention texts name (see privacy/settings.ts).
+ * whatever the size of the account. Other people appear by @username only. The README states each
+ * file's retention from `map` (the data map), with `variables`, the deployment's periods the
+ * retention texts name (see api/src/policies.ts).
  */
 export async function writeExportZip(
   db: Db,
   userId: string,
   now: Date,
   sink: Sink,
-  variables: Record<string, string>,
+  { map, variables }: { map: DataMap; variables: Record<string, string> },
 ) {
   let queue = Promise.resolve();
   let failure: unknown;
@@ -49,14 +50,13 @@ export async function writeExportZip(
     file.push(encoder.encode('\n]\n'), true);
   }
   const readme = entry('README.txt');
-  readme.push(encoder.encode(readmeText(list, now, variables)), true);
+  readme.push(encoder.encode(readmeText(list, now, map, variables)), true);
   zip.end();
   await queue;
   if (failure) throw failure;
 }
 
-function readmeText(list: Area[], now: Date, variables: Record<string, string>) {
-  const map = loadDataMap();
+function readmeText(list: Area[], now: Date, map: DataMap, variables: Record<string, string>) {
   const notice = loadNotice();
   // The same sentences as the privacy notice and the privacy centre, from the same data map.
   const retention = (tables: string[], lang: 'en' | 'fr') =>

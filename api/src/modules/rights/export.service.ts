@@ -1,19 +1,19 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { enqueueJob, schema } from '@salon/db';
-import { loadDataMap, periodMs } from '@salon/policies';
+import { type DataMap, periodMs } from '@salon/policies';
 import { and, desc, eq, gt } from 'drizzle-orm';
 import type { AppDeps } from '../../http/app-env';
 import { AppError, errors } from '../../http/errors';
+import { documentSettings } from '../../policies';
 import { serialize } from '../../ratelimit/rate-limit';
 import { sealedReader, sealedWriter } from '../../storage/sealed-file';
 import { appendAudit } from '../audit/audit.service';
 import { deliver } from '../notifications/notifications.service';
-import { documentSettings } from '../privacy/settings';
 import { writeExportZip } from './export.builder';
 
 const { dataExports } = schema;
-type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'crypto' | 'secrets' | 'logger'>;
+type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'crypto' | 'secrets' | 'logger' | 'dataMap'>;
 
 /** One export request per 24 hours: building one reads the whole account. */
 const REQUEST_INTERVAL_MS = 86_400_000;
@@ -32,8 +32,8 @@ export const exportErrors = {
 };
 
 /** How long an archive stays downloadable: the data map's retention for data_exports. */
-function availability() {
-  const rule = loadDataMap().tables.data_exports?.retention;
+function availability(map: DataMap) {
+  const rule = map.tables.data_exports?.retention;
   if (rule?.rule !== 'older_than')
     throw new Error('policies/data-map.yaml: data_exports needs an older_than rule');
   return periodMs(rule.period);
@@ -89,13 +89,10 @@ export async function buildExport(deps: Deps, exportId: string) {
   const key = deps.crypto.newStreamKey();
   const file = `${row.id}.zip.sealed`;
   const writer = await sealedWriter(join(exportsDir(deps), file), key, deps.crypto);
-  await writeExportZip(
-    db,
-    row.userId,
-    deps.clock.now(),
-    (chunk) => writer.write(chunk),
-    documentSettings(deps.config).variables,
-  );
+  await writeExportZip(db, row.userId, deps.clock.now(), (chunk) => writer.write(chunk), {
+    map: deps.dataMap,
+    variables: documentSettings(deps.config).variables,
+  });
   const size = await writer.close();
   const now = deps.clock.now();
   await db.transaction(async (tx) => {
@@ -104,7 +101,7 @@ export async function buildExport(deps: Deps, exportId: string) {
       .set({
         status: 'ready',
         readyAt: now,
-        expiresAt: new Date(row.requestedAt.getTime() + availability()),
+        expiresAt: new Date(row.requestedAt.getTime() + availability(deps.dataMap)),
         file,
         sizeBytes: size,
         wrappedKey: deps.crypto.wrapKey(key, deps.secrets.recordingKek),
@@ -130,7 +127,7 @@ export async function buildExport(deps: Deps, exportId: string) {
  * to a file they will hand over (mode 0600); recorded in the audit log.
  */
 export async function exportForOperator(
-  deps: Pick<Deps, 'database' | 'crypto' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'database' | 'crypto' | 'clock' | 'config' | 'dataMap'>,
   username: string,
   file: string,
 ) {
@@ -152,7 +149,7 @@ export async function exportForOperator(
         out.write(chunk, (error) => (error ? reject(error) : resolve())),
       );
     },
-    documentSettings(deps.config).variables,
+    { map: deps.dataMap, variables: documentSettings(deps.config).variables },
   );
   await new Promise<void>((resolve) => out.end(resolve));
   await db.transaction((tx) =>

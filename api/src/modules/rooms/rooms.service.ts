@@ -15,6 +15,8 @@ const { rooms, roomParticipants, roomInvites, roomRemovals, roomEvents, roomRemi
 
 export const ROOM_CHANNEL = 'room_changes';
 export type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'livekit' | 'logger'>;
+/** Opening a room also reads how long an Idempotency-Key holds (the data map). */
+type OpeningDeps = Deps & Pick<AppDeps, 'dataMap'>;
 export type Room = typeof rooms.$inferSelect;
 export type Participant = typeof roomParticipants.$inferSelect;
 
@@ -179,27 +181,27 @@ export async function hiddenFromOutsiders<T>(
  * opens the room; the other's is rolled back and it answers with the winner's room.
  */
 export async function openRoomOnce(
-  deps: Deps,
+  deps: OpeningDeps,
   hostId: string,
   input: z.infer<typeof createRoomBody>,
   key: string | undefined,
 ): Promise<{ roomId: string; replayed: boolean }> {
   if (key === undefined) return { roomId: (await createRoom(deps, hostId, input)).id, replayed: false };
   const db = deps.database.db;
-  const earlier = await roomOpenedWith(db, hostId, key, deps.clock.now());
+  const earlier = await roomOpenedWith(db, deps.dataMap, hostId, key, deps.clock.now());
   if (earlier) return { roomId: earlier, replayed: true };
   try {
     return { roomId: (await createRoom(deps, hostId, input, key)).id, replayed: false };
   } catch (error) {
     if (!(error instanceof CreationKeyTaken)) throw error;
-    const winner = await roomOpenedWith(db, hostId, key, deps.clock.now());
+    const winner = await roomOpenedWith(db, deps.dataMap, hostId, key, deps.clock.now());
     if (!winner) throw error;
     return { roomId: winner, replayed: true };
   }
 }
 
 export async function createRoom(
-  deps: Deps,
+  deps: OpeningDeps,
   hostId: string,
   input: z.infer<typeof createRoomBody>,
   idempotencyKey?: string,
@@ -234,7 +236,8 @@ export async function createRoom(
       })
       .returning();
     if (!room) throw errors.internal();
-    if (idempotencyKey !== undefined) await claimCreationKey(tx, hostId, idempotencyKey, room.id, now);
+    if (idempotencyKey !== undefined)
+      await claimCreationKey(tx, deps.dataMap, hostId, idempotencyKey, room.id, now);
     if (input.recurrence) await tx.update(rooms).set({ seriesId: room.id }).where(eq(rooms.id, room.id));
     if (input.invitees.length > 0) {
       const invited = await tx
