@@ -10,28 +10,50 @@ afterAll(async () => {
   await database.drop();
 });
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-};
+/** A listener that can be awaited: `next()` resolves with the next payload it hears. */
+async function listener(channel: string) {
+  const heard: string[] = [];
+  let waiting: ((payload: string) => void) | undefined;
+  const stop = await database.listen(channel, (payload) => {
+    heard.push(payload);
+    waiting?.(payload);
+    waiting = undefined;
+  });
+  return {
+    heard,
+    stop,
+    next: () =>
+      new Promise<string>((resolve) => {
+        waiting = resolve;
+      }),
+  };
+}
 
 describe('LISTEN/NOTIFY fan-out', () => {
   it('delivers notifications at commit, never from a rolled-back transaction', async () => {
-    const heard: string[] = [];
-    const stop = await database.listen('room_changes', (payload) => heard.push(payload));
+    const one = await listener('room_changes');
     await database.db
       .transaction(async (tx) => {
         await notify(tx, 'room_changes', 'rolled-back');
         throw new Error('abort');
       })
       .catch(() => {});
+    const committed = one.next();
     await database.db.transaction(async (tx) => {
       await notify(tx, 'room_changes', 'committed');
     });
-    await until(() => heard.length > 0);
-    expect(heard).toEqual(['committed']);
-    await stop();
+    // Notifications arrive in commit order: had the rolled-back one been sent, it would be first.
+    expect(await committed).toBe('committed');
+    expect(one.heard).toEqual(['committed']);
+
+    // A second listener on the same channel hears what the first would: once it has heard the
+    // notification sent after the first stopped, the first would have heard it by then too.
+    const witness = await listener('room_changes');
+    await one.stop();
+    const after = witness.next();
     await notify(database.db, 'room_changes', 'after-unlisten');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(heard).toEqual(['committed']);
+    expect(await after).toBe('after-unlisten');
+    expect(one.heard).toEqual(['committed']);
+    await witness.stop();
   });
 });

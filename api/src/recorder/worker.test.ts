@@ -12,11 +12,16 @@ import { disposeRtc, rtcConnector } from './rtc';
 import { tonePcm } from './test-audio';
 import { type AudioFeed, createRecorderWorker, type LiveConnector } from './worker';
 
-/** An async iterable fed by hand: what a LiveKit audio track looks like to the worker. */
+/**
+ * An async iterable fed by hand: what a LiveKit audio track looks like to the worker. The worker
+ * asks for a frame only once it has written the one before, so `drained()` — resolved when it asks
+ * and nothing is left — means every frame pushed so far is in the recording.
+ */
 function channel() {
   const queue: Int16Array[] = [];
   let ended = false;
   let wake: (() => void) | undefined;
+  let idle: (() => void) | undefined;
   const iterable: AsyncIterable<Int16Array> = {
     [Symbol.asyncIterator]: () => ({
       async next() {
@@ -24,6 +29,8 @@ function channel() {
           const value = queue.shift();
           if (value) return { value, done: false };
           if (ended) return { value: undefined, done: true };
+          idle?.();
+          idle = undefined;
           await new Promise<void>((resolve) => {
             wake = resolve;
           });
@@ -48,6 +55,12 @@ function channel() {
     end() {
       ended = true;
       poke();
+    },
+    /** Resolves once the worker has taken every frame pushed so far and waits for the next. */
+    drained() {
+      return new Promise<void>((resolve) => {
+        idle = resolve;
+      });
     },
     get ended() {
       return ended;
@@ -239,8 +252,9 @@ describe('recorder worker (orchestration, with an in-memory LiveKit)', { timeout
     await until(async () => live.joined.has(roomId), Boolean);
     const feed = live.publish(roomId, 'TR_alice', alice.id);
     await until(recordings, (rows) => rows.length === 1);
+    const written = feed.drained();
     feed.push(tonePcm(1));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await written;
     t.clock.advance(5_000); // muted for four seconds
     feed.push(tonePcm(1));
     feed.end();
@@ -301,10 +315,11 @@ describe('recorder worker (orchestration, with an in-memory LiveKit)', { timeout
     await until(async () => live.joined.has(roomId), Boolean);
     const a = live.publish(roomId, 'TR_alice', alice.id);
     const b = live.publish(roomId, 'TR_bob', 'not-a-member');
+    const written = Promise.all([a.drained(), b.drained()]);
     a.push(tonePcm(1));
     b.push(tonePcm(0.5));
     await until(recordings, (rows) => rows.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await written;
     await worker.stop();
     const rows = await recordings();
     expect(rows.map((r) => r.status)).toEqual(['complete', 'complete']);

@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { schema } from '@salon/db';
 import { loadDataMap } from '@salon/policies';
+import { count, eq, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobs } from '../../jobs';
 import { createTestApp } from '../../testing';
@@ -141,7 +143,15 @@ describe('what Salon holds about me', () => {
     expect(areas.get('rooms_hosted')?.count).toBe(1);
     expect(areas.get('rooms_joined')?.count).toBe(1);
     expect(areas.get('reports')?.count).toBe(0);
-    expect(areas.get('audit')?.count).toBeGreaterThanOrEqual(0);
+    // The audit entries by her or about her, as the database counts them (none yet, more below).
+    const auditOf = async (userId: string) => {
+      const [row] = await t.database.db
+        .select({ n: count() })
+        .from(schema.auditEvents)
+        .where(or(eq(schema.auditEvents.actorId, userId), eq(schema.auditEvents.subjectId, userId)));
+      return row?.n;
+    };
+    expect(areas.get('audit')?.count).toBe(await auditOf(alice.id));
     expect(areas.get('staff')).toBeUndefined();
     const map = loadDataMap();
     for (const area of areas.values()) {
@@ -180,6 +190,10 @@ describe('what Salon holds about me', () => {
       expiresAt: '2026-11-28T12:00:00.000Z',
     });
     expect(ready.body.areas.find((a: Area) => a.id === 'exports')?.count).toBe(1);
+    // Her export was requested and made ready: both are in the audit log, and counted.
+    const audited = ready.body.areas.find((a: Area) => a.id === 'audit')?.count;
+    expect(audited).toBeGreaterThanOrEqual(2);
+    expect(audited).toBe(await auditOf(alice.id));
 
     // During the grace period of a deletion, the member who signs in again sees it and its date.
     const options = await alice.post('/v1/auth/passkeys/login/options');
