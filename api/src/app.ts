@@ -11,6 +11,7 @@ import { clubsRoutes } from './modules/clubs/clubs.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { invitesRoutes } from './modules/invites/invites.routes';
 import { meRoutes } from './modules/me/me.routes';
+import { devClockRoutes } from './modules/dev/clock.routes';
 import { metaRoutes } from './modules/meta/meta.routes';
 import { moderationRoutes } from './modules/moderation/moderation.routes';
 import { notificationsRoutes } from './modules/notifications/notifications.routes';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1/livekit', livekitWebhookRoutes(deps));
   if (deps.config.env !== 'production' && deps.config.sms.provider === 'outbox') {
     app.route('/v1/dev', devRoutes(deps));
+    if (deps.devClock) app.route('/v1/dev', devClockRoutes(deps.devClock));
   }
   app.get(
     '/v1/openapi.json',

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
-import { systemClock } from '@salon/db';
+import { adjustableClock, systemClock } from '@salon/db';
 import { loadDataMap } from '@salon/policies';
 import { createApp } from './app';
 import { boot, describeDatabase } from './boot';
@@ -31,14 +31,19 @@ async function main() {
   const audio = await startLocalAudio(booted.config, secrets, logger);
   const config = audio.config;
 
+  // A development server's time can be moved forward (POST /v1/dev/clock): the browser tests
+  // need not wait out a cool-down. Production runs on the system's clock, untouched.
+  const devClock = config.env === 'production' ? undefined : adjustableClock();
+  const clock = devClock ?? systemClock;
   const deps = {
     database,
     config,
     secrets,
     logger,
-    clock: systemClock,
+    clock,
+    ...(devClock ? { devClock } : {}),
     crypto: await crypto(),
-    sms: createSmsProvider(config, secrets, () => systemClock.now()),
+    sms: createSmsProvider(config, secrets, () => clock.now()),
     livekit: createLiveKit({ config, secrets, logger }),
     dataMap: loadDataMap(),
   };

@@ -20,3 +20,17 @@ export function fixedClock(
     },
   };
 }
+
+/**
+ * The system's time, moved forward on request: a development server's clock, so that the browser
+ * tests wait for no cool-down or expiry (POST /v1/dev/clock). Never used in production.
+ */
+export function adjustableClock(): Clock & { advance(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance(ms) {
+      offset += ms;
+    },
+  };
+}

@@ -22,6 +22,11 @@ export interface AppDeps {
    * documents, exports, room-creation keys and the audit log's pruning take their periods from it.
    */
   dataMap: DataMap;
+  /**
+   * A development server's clock (the same as `clock`), which the browser tests may move forward
+   * (POST /v1/dev/clock); absent everywhere else.
+   */
+  devClock?: Clock & { advance(ms: number): void };
   /** The open Server-Sent Events streams and their limits; createApp makes one when not given. */
   streams?: StreamRegistry;
 }
