@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import postgres from 'postgres';
 import {
   DESKTOP,
   ENGLISH,
@@ -10,6 +11,7 @@ import {
   screenshotPath,
   signUpMember,
 } from './support/members';
+import { e2eEnv } from './support/paths';
 
 test.use(FRENCH);
 
@@ -248,4 +250,47 @@ test('notification settings: quiet hours and a pause are saved and shown again, 
 
   await ines.context.close();
   await other.context.close();
+});
+
+test('older notifications come a page at a time, from the keyboard, none lost where a page ends', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const lea = await signUpMember(browser, FRENCH, { name: 'Léa Roux', username: `lea_${runTag()}` });
+  const page = lea.page;
+  // 45 notifications a minute apart, newest first, except the 30th and the 31st: the last of the
+  // first page and the first of the next share their moment.
+  const sql = postgres(e2eEnv().DATABASE_URL ?? '', { max: 1, onnotice: () => {} });
+  try {
+    const [me] = await sql<{ id: string }[]>`select id from users where username = ${lea.username}`;
+    if (!me) throw new Error('no such member');
+    const newest = Date.now() - 3_600_000;
+    const rows = Array.from({ length: 45 }, (_, rank) => ({
+      user_id: me.id,
+      type: 'follow.new',
+      actor_id: me.id,
+      dedupe_key: `e2e-pages:${rank}`,
+      created_at: new Date(newest - (rank <= 29 ? rank : rank - 1) * 60_000),
+    }));
+    await sql`insert into notifications ${sql(rows)}`;
+  } finally {
+    await sql.end();
+  }
+
+  await open(page, '/notifications');
+  const items = page.locator('[data-notification]');
+  await expect(items).toHaveCount(30);
+  const more = page.getByRole('button', { name: 'Afficher les notifications plus anciennes' });
+  await more.focus();
+  await page.keyboard.press('Enter');
+  await expect(items).toHaveCount(45);
+  // The keyboard goes on from the first one that arrived, and the page says what came.
+  await expect(items.nth(30)).toBeFocused();
+  await expect(page.getByRole('status').filter({ hasText: 'de plus affichés' })).toHaveText(
+    '15 de plus affichés\u00a0: c’est tout.',
+  );
+  await expect(more).toHaveCount(0);
+  const ids = await items.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-notification')));
+  expect(new Set(ids).size).toBe(45);
+  await lea.context.close();
 });
