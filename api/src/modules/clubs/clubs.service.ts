@@ -103,6 +103,8 @@ export async function deleteClub(deps: Deps, slug: string, userId: string) {
   const club = await findClub(deps.database.db, slug);
   await requireAdmin(deps.database.db, club.id, userId);
   await deps.database.db.transaction(async (tx) => {
+    // The one write to the rooms module's tables from here: the rooms module depends on clubs
+    // (who may host a club's rooms), so asking it back would make the two modules a cycle.
     await tx
       .update(rooms)
       .set({ status: 'ended', endedAt: deps.clock.now() })
