@@ -81,8 +81,8 @@ export const ERROR_STATUS = {
   'deletion.wrong_passkey': 403,
   'deletion.not_pending': 409,
 
-  // Clubs. A room created in a club that does not exist answers `club.not_found` with 400.
-  'club.not_found': 404 as 404 | 400,
+  // Clubs
+  'club.not_found': 404,
   'club.not_admin': 403,
   'club.not_host': 403,
   'club.invite_only': 403,
@@ -123,7 +123,6 @@ export const ERROR_STATUS = {
   'report.target_not_found': 404,
   'report.not_found': 404,
   'mod.forbidden': 403,
-  'mod.bad_cursor': 400,
   'mod.not_claimed': 403,
   'mod.conflict_of_interest': 403,
   'mod.already_claimed': 409,
@@ -156,8 +155,17 @@ export const ERROR_STATUS = {
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Codes some route answers with another status too (kept: clients already rely on them). */
+export const OTHER_STATUSES = {
+  /** Opening a room in a club that does not exist is a bad request, not a missing page. */
+  'club.not_found': [400],
+} as const satisfies Partial<Record<ErrorCode, readonly ContentfulStatusCode[]>>;
+
 /** The status (or statuses) an error code comes with. */
-export type ErrorStatus<C extends ErrorCode> = (typeof ERROR_STATUS)[C];
+export type ErrorStatus<C extends ErrorCode> =
+  | (typeof ERROR_STATUS)[C]
+  | (C extends keyof typeof OTHER_STATUSES ? (typeof OTHER_STATUSES)[C][number] : never);
 /** The codes that always come with `status`, e.g. every 429. */
 export type CodeWithStatus<S extends ContentfulStatusCode> = {
   [C in ErrorCode]: ErrorStatus<C> extends S ? C : never;
