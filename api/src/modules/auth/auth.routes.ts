@@ -1,13 +1,23 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
 import { clientPrefix } from '../../http/client';
+import { INPUT, JSON_BODY, json, noContent, routeDocs, WRITE } from '../../http/openapi';
 import { validate } from '../../http/validate';
 import { enforce } from '../../ratelimit/rate-limit';
 import { startPhoneCheck, verifyPhoneCheck } from '../phone/otp.service';
 import { beginRecovery, beginSignup, usernameAvailable } from './accounts.service';
+import {
+  creationOptions,
+  otpStarted,
+  otpVerified,
+  recoveryStarted,
+  registered,
+  requestOptions,
+  signedIn,
+  usernameCheck,
+} from './auth.responses';
 import {
   authenticationBody,
   otpStartBody,
@@ -20,7 +30,9 @@ import {
 import { finishLogin, finishRegistration, loginOptions } from './passkeys.service';
 import { clearSessionCookie, endSession, setSessionCookie } from './sessions';
 
-const doc = (summary: string) => describeRoute({ summary, tags: ['auth'] });
+const doc = routeDocs('auth');
+/** A JSON body sent from the sign-in and sign-up pages. */
+const FORM = [...JSON_BODY, ...WRITE] as const;
 
 export function authRoutes(deps: AppDeps) {
   const { config, database, clock } = deps;
@@ -42,7 +54,19 @@ export function authRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .post(
       '/otp/start',
-      doc('Send a code by SMS to a mobile number'),
+      doc({
+        summary: 'Send a code by SMS to a mobile number',
+        ok: json(otpStarted, 'The code is on its way', 202),
+        errors: [
+          ...FORM,
+          'phone.invalid',
+          'phone.not_mobile',
+          'phone.unsupported_country',
+          'otp.rate_limited',
+          'otp.cooldown',
+          'sms.unavailable',
+        ],
+      }),
       validate('json', otpStartBody),
       async (c) => {
         const body = c.req.valid('json');
@@ -50,13 +74,26 @@ export function authRoutes(deps: AppDeps) {
         return c.json(result, 202);
       },
     )
-    .post('/otp/verify', doc('Check the SMS code'), validate('json', otpVerifyBody), async (c) => {
-      await throttle(c, 'otp_verify', 120);
-      return c.json(await verifyPhoneCheck(deps, c.req.valid('json')), 200);
-    })
+    .post(
+      '/otp/verify',
+      doc({
+        summary: 'Check the SMS code',
+        ok: json(otpVerified, 'The number is confirmed: a ticket for sign-up or recovery'),
+        errors: [...FORM, 'otp_verify.rate_limited', 'otp.wrong_code', 'otp.expired', 'otp.locked'],
+      }),
+      validate('json', otpVerifyBody),
+      async (c) => {
+        await throttle(c, 'otp_verify', 120);
+        return c.json(await verifyPhoneCheck(deps, c.req.valid('json')), 200);
+      },
+    )
     .get(
       '/username/:username',
-      doc('Is this @username free?'),
+      doc({
+        summary: 'Is this @username free?',
+        ok: json(usernameCheck, 'Whether the name can be had, and why not'),
+        errors: [...INPUT, 'username_check.rate_limited'],
+      }),
       validate('param', z.strictObject({ username: z.string().max(64) })),
       async (c) => {
         await throttle(c, 'username_check', 600);
@@ -68,7 +105,19 @@ export function authRoutes(deps: AppDeps) {
     )
     .post(
       '/signup',
-      doc('Start sign-up: returns passkey creation options'),
+      doc({
+        summary: 'Start sign-up: returns passkey creation options',
+        ok: json(creationOptions, 'Options for the new passkey; nothing is created until it comes back'),
+        errors: [
+          ...FORM,
+          'signup.rate_limited',
+          'ticket.invalid',
+          'invite.invalid',
+          'signup.refused',
+          'account.exists',
+          'username.taken',
+        ],
+      }),
       validate('json', signupBody),
       async (c) => {
         await throttle(c, 'signup', 60);
@@ -77,7 +126,18 @@ export function authRoutes(deps: AppDeps) {
     )
     .post(
       '/recovery',
-      doc('Recover an account after losing its passkeys'),
+      doc({
+        summary: 'Recover an account after losing its passkeys',
+        ok: json(recoveryStarted, 'Waiting for the cool-down, or options for the new passkey'),
+        errors: [
+          ...FORM,
+          'recovery.rate_limited',
+          'ticket.invalid',
+          'recovery.no_account',
+          'account.unavailable',
+          'passkey.not_verified',
+        ],
+      }),
       validate('json', recoveryBody),
       async (c) => {
         await throttle(c, 'recovery', 30);
@@ -86,7 +146,20 @@ export function authRoutes(deps: AppDeps) {
     )
     .post(
       '/passkeys/register/verify',
-      doc('Finish a passkey registration (sign-up, recovery or an added passkey)'),
+      doc({
+        summary: 'Finish a passkey registration (sign-up, recovery or an added passkey)',
+        ok: json(registered, 'The passkey is saved; sign-up and recovery also set the session cookie'),
+        errors: [
+          ...FORM,
+          'auth.required',
+          'passkey.ceremony_expired',
+          'passkey.not_verified',
+          'ticket.invalid',
+          'invite.invalid',
+          'account.exists',
+          'username.taken',
+        ],
+      }),
       validate('json', registrationBody),
       async (c) => {
         const { response } = c.req.valid('json');
@@ -99,13 +172,31 @@ export function authRoutes(deps: AppDeps) {
         return c.json({ userId: result.userId, purpose: result.purpose }, 200);
       },
     )
-    .post('/passkeys/login/options', doc('Options for a passkey sign-in'), async (c) => {
-      await throttle(c, 'login', 300);
-      return c.json(await loginOptions(deps), 200);
-    })
+    .post(
+      '/passkeys/login/options',
+      doc({
+        summary: 'Options for a passkey sign-in',
+        ok: json(requestOptions, 'A challenge any passkey of this Salon can sign'),
+        errors: [...WRITE, 'login.rate_limited'],
+      }),
+      async (c) => {
+        await throttle(c, 'login', 300);
+        return c.json(await loginOptions(deps), 200);
+      },
+    )
     .post(
       '/passkeys/login/verify',
-      doc('Sign in with a passkey'),
+      doc({
+        summary: 'Sign in with a passkey',
+        ok: json(signedIn, 'Signed in: the session cookie is set'),
+        errors: [
+          ...FORM,
+          'login.rate_limited',
+          'passkey.ceremony_expired',
+          'passkey.not_verified',
+          'passkey.unknown',
+        ],
+      }),
       validate('json', authenticationBody),
       async (c) => {
         await throttle(c, 'login', 300);
@@ -118,10 +209,18 @@ export function authRoutes(deps: AppDeps) {
         return c.json({ userId: result.userId, pendingDeletion: result.pendingDeletion }, 200);
       },
     )
-    .post('/logout', doc('Sign out of this device'), async (c) => {
-      const auth = c.get('auth');
-      if (auth) await endSession(database.db, auth.userId, auth.sessionId);
-      clearSessionCookie(c, config);
-      return c.body(null, 204);
-    });
+    .post(
+      '/logout',
+      doc({
+        summary: 'Sign out of this device',
+        ok: noContent('Signed out: the session ends and its cookie is cleared'),
+        errors: WRITE,
+      }),
+      async (c) => {
+        const auth = c.get('auth');
+        if (auth) await endSession(database.db, auth.userId, auth.sessionId);
+        clearSessionCookie(c, config);
+        return c.body(null, 204);
+      },
+    );
 }
