@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
+import { describeRoute, resolver } from 'hono-openapi';
+import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
+import { json, responses } from '../../http/openapi';
 
 /**
  * A database that cannot be reached does not refuse: its connections wait (postgres.js up to its
@@ -24,6 +26,8 @@ async function pingWithin(ping: () => Promise<boolean>, ms: number): Promise<boo
   }
 }
 
+const health = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['ok', 'down']) });
+
 export function healthRoutes({ database }: AppDeps) {
   return new Hono<AppEnv>().get(
     '/healthz',
@@ -31,8 +35,12 @@ export function healthRoutes({ database }: AppDeps) {
       summary: 'Liveness and database check',
       tags: ['health'],
       responses: {
-        200: { description: 'Serving, database reachable' },
-        503: { description: `Database down or not answering within ${PING_TIMEOUT_MS} ms` },
+        ...responses(json(health, 'Serving, database reachable'), []),
+        // Load balancers read this one as it is: not the error envelope.
+        503: {
+          description: `Database down or not answering within ${PING_TIMEOUT_MS} ms`,
+          content: { 'application/json': { schema: resolver(health) } },
+        },
       },
     }),
     async (c) => {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
 import { AppError } from '../../http/errors';
+import { INPUT, json, routeDocs } from '../../http/openapi';
 import { validate } from '../../http/validate';
 
 /**
@@ -13,7 +13,11 @@ import { validate } from '../../http/validate';
 export function devRoutes({ config }: AppDeps) {
   return new Hono<AppEnv>().get(
     '/sms/:challengeId',
-    describeRoute({ summary: 'Development: the code sent for a phone check', tags: ['development'] }),
+    routeDocs('development')({
+      summary: 'Development: the code sent for a phone check',
+      ok: json(z.object({ code: z.string().regex(/^\d{6}$/) }), 'The code the outbox "sent"'),
+      errors: [...INPUT, 'dev.sms_not_found'],
+    }),
     validate('param', z.strictObject({ challengeId: z.uuid() })),
     async (c) => {
       const { challengeId } = c.req.valid('param');
