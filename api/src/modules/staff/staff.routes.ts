@@ -1,15 +1,22 @@
 import { staffRoles } from '@salon/db/schema';
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
+import { INPUT, JSON_BODY, json, noContent, routeDocs, SIGNED_IN, WRITE } from '../../http/openapi';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
 import { assertStaff, grantStaff, listStaff, revokeStaff, type StaffMember } from './staff.service';
 
-const doc = (summary: string) => describeRoute({ summary, tags: ['moderation'] });
+const doc = routeDocs('moderation');
 const usernameParam = z.strictObject({ username: z.string().min(1).max(31) });
 const roleBody = z.strictObject({ role: z.enum(staffRoles) });
+
+const staffMember = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(staffRoles),
+  grantedAt: z.iso.datetime(),
+});
 
 const view = (m: StaffMember) => ({
   username: m.username,
@@ -25,13 +32,32 @@ const view = (m: StaffMember) => ({
 export function staffRoutes(deps: AppDeps) {
   const admin = async (userId: string) => assertStaff(deps.database.db, userId, 'admin');
   return new Hono<AppEnv>()
-    .get('/', doc('The moderation team (admins)'), async (c) => {
-      await admin(requireAuth(c).userId);
-      return c.json({ staff: (await listStaff(deps)).map(view) }, 200);
-    })
+    .get(
+      '/',
+      doc({
+        summary: 'The moderation team (admins)',
+        ok: json(z.object({ staff: z.array(staffMember) }), 'Everyone with a staff role'),
+        errors: [...SIGNED_IN, 'mod.forbidden'],
+      }),
+      async (c) => {
+        await admin(requireAuth(c).userId);
+        return c.json({ staff: (await listStaff(deps)).map(view) }, 200);
+      },
+    )
     .put(
       '/:username',
-      doc('Make a member moderator or admin, or change their role (admins)'),
+      doc({
+        summary: 'Make a member moderator or admin, or change their role (admins)',
+        ok: json(staffMember, 'Their role now'),
+        errors: [
+          ...SIGNED_IN,
+          ...JSON_BODY,
+          ...WRITE,
+          'mod.forbidden',
+          'staff.user_not_found',
+          'staff.last_admin',
+        ],
+      }),
       validate('param', usernameParam),
       validate('json', roleBody),
       async (c) => {
@@ -47,7 +73,19 @@ export function staffRoutes(deps: AppDeps) {
     )
     .delete(
       '/:username',
-      doc('Withdraw a member’s staff role (admins)'),
+      doc({
+        summary: 'Withdraw a member’s staff role (admins)',
+        ok: noContent('They are no longer staff'),
+        errors: [
+          ...SIGNED_IN,
+          ...INPUT,
+          ...WRITE,
+          'mod.forbidden',
+          'staff.user_not_found',
+          'staff.not_staff',
+          'staff.last_admin',
+        ],
+      }),
       validate('param', usernameParam),
       async (c) => {
         const { userId } = requireAuth(c);
