@@ -1,5 +1,7 @@
 import { type Db, schema } from '@salon/db';
+import { appealStatuses, decisionActions, decisionGrounds } from '@salon/db/schema';
 import { desc, eq, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 
 const { decisions, appeals, rooms } = schema;
 
@@ -53,3 +55,33 @@ export function presentDecision(
   };
 }
 export type Decision = ReturnType<typeof presentDecision>;
+
+/** An appeal as its author and the moderators see it. */
+export const appealView = z.object({
+  id: z.uuid(),
+  status: z.enum(appealStatuses),
+  text: z.string(),
+  /** The deciding moderator's reasons, once decided. */
+  outcome: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  decidedAt: z.iso.datetime().nullable(),
+});
+
+/** `presentDecision()`: a decision and its statement of reasons (DSA art. 17). */
+export const decisionView = z.object({
+  id: z.uuid(),
+  action: z.enum(decisionActions),
+  facts: z.string(),
+  ground: z.enum(decisionGrounds),
+  groundDetail: z.string(),
+  scope: z.string(),
+  /** The end of a suspension. */
+  endsAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  appealUntil: z.iso.datetime(),
+  /** Decided by a person, never by automated means. */
+  automated: z.literal(false),
+  room: z.object({ id: z.uuid(), topic: z.string() }).nullable(),
+  appeal: appealView.nullable(),
+  canAppeal: z.boolean(),
+});
