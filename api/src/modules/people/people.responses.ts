@@ -17,3 +17,14 @@ export const publicProfileResponse = z.object({
   isMe: z.boolean(),
   url: z.url(),
 });
+
+/** `searchPeople()`: members whose name or @username starts with the words typed; clubs on the first page. */
+export const searchPage = z.object({
+  /** Up to 10 clubs whose name matches, on the first page only. */
+  clubs: z.array(z.object({ slug: z.string(), name: z.string(), description: z.string() })),
+  people: z.array(
+    z.object({ username: z.string(), displayName: z.string(), isNew: z.boolean(), url: z.url() }),
+  ),
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: z.string().nullable(),
+});

@@ -1,34 +1,52 @@
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
 import { keysetCursor } from '../../http/keyset';
+import { INPUT, json, routeDocs, SIGNED_IN, WRITE } from '../../http/openapi';
 import { validate } from '../../http/validate';
 import { enforce } from '../../ratelimit/rate-limit';
 import { requireAuth } from '../auth/sessions';
+import { publicProfileResponse, searchPage } from './people.responses';
 import { findActiveUser, follow, publicProfile, searchPeople, unfollow } from './people.service';
 
 const usernameParam = z.strictObject({ username: z.string().min(1).max(64) });
-const doc = (summary: string) => describeRoute({ summary, tags: ['people'] });
+const doc = routeDocs('people');
 
 export function peopleRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get(
       '/users/:username',
-      doc('A member’s public profile'),
+      doc({
+        summary: 'A member’s public profile',
+        ok: json(publicProfileResponse, 'What they chose to publish, and how the viewer relates to them'),
+        errors: [...INPUT, 'user.not_found'],
+      }),
       validate('param', usernameParam),
       async (c) => {
         const user = await findActiveUser(deps, c.req.valid('param').username);
         return c.json(await publicProfile(deps, user, c.get('auth')?.userId), 200);
       },
     )
-    .put('/users/:username/follow', doc('Follow a member'), validate('param', usernameParam), async (c) => {
-      const { userId } = requireAuth(c);
-      return c.json(await follow(deps, userId, c.req.valid('param').username), 200);
-    })
+    .put(
+      '/users/:username/follow',
+      doc({
+        summary: 'Follow a member',
+        ok: json(publicProfileResponse, 'Their profile, followed'),
+        errors: [...SIGNED_IN, ...INPUT, ...WRITE, 'user.not_found', 'follow.self'],
+      }),
+      validate('param', usernameParam),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        return c.json(await follow(deps, userId, c.req.valid('param').username), 200);
+      },
+    )
     .delete(
       '/users/:username/follow',
-      doc('Unfollow a member'),
+      doc({
+        summary: 'Unfollow a member',
+        ok: json(publicProfileResponse, 'Their profile, no longer followed'),
+        errors: [...SIGNED_IN, ...INPUT, ...WRITE, 'user.not_found'],
+      }),
       validate('param', usernameParam),
       async (c) => {
         const { userId } = requireAuth(c);
@@ -37,7 +55,11 @@ export function peopleRoutes(deps: AppDeps) {
     )
     .get(
       '/search',
-      doc('Search members by name or @username (prefix)'),
+      doc({
+        summary: 'Search members by name or @username (prefix)',
+        ok: json(searchPage, 'A page of members in @username order, and matching clubs'),
+        errors: [...SIGNED_IN, ...INPUT, 'search.rate_limited'],
+      }),
       validate(
         'query',
         z.strictObject({
