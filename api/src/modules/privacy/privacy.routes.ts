@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
+import { INPUT, json, routeDocs, SIGNED_IN_EVEN_DEACTIVATED } from '../../http/openapi';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
+import { memberPrivacyResponse, privacyOverviewResponse, renderedDocument } from './privacy.responses';
 import { memberPrivacy, privacyDocuments, privacyOverview } from './privacy.service';
 
-const doc = (summary: string) => describeRoute({ summary, tags: ['privacy'] });
+const doc = routeDocs('privacy');
 const langQuery = z.strictObject({
   lang: z.enum(['en', 'fr'], { message: 'lang.unsupported' }).default('en'),
 });
@@ -21,27 +22,59 @@ export function privacyRoutes(deps: AppDeps) {
   const documents = privacyDocuments(deps.config, deps.dataMap);
   const overview = privacyOverview(deps.config, deps.dataMap, documents);
   return new Hono<AppEnv>()
-    .get('/', doc('How Salon treats personal data (from policies/data-map.yaml)'), (c) =>
-      c.json(overview, 200),
+    .get(
+      '/',
+      doc({
+        summary: 'How Salon treats personal data (from policies/data-map.yaml)',
+        ok: json(privacyOverviewResponse, 'Controller, processings, deletion, export and cookies'),
+        errors: [],
+      }),
+      (c) => c.json(overview, 200),
     )
-    .get('/notice', doc('The privacy notice (GDPR art. 13)'), validate('query', langQuery), (c) =>
-      c.json(documents.notice[c.req.valid('query').lang], 200),
+    .get(
+      '/notice',
+      doc({
+        summary: 'The privacy notice (GDPR art. 13)',
+        ok: json(renderedDocument, 'The notice in the language asked for'),
+        errors: INPUT,
+      }),
+      validate('query', langQuery),
+      (c) => c.json(documents.notice[c.req.valid('query').lang], 200),
     )
     .get(
       '/record',
-      doc('The record of processing activities (GDPR art. 30)'),
+      doc({
+        summary: 'The record of processing activities (GDPR art. 30)',
+        ok: json(renderedDocument, 'The record in the language asked for'),
+        errors: INPUT,
+      }),
       validate('query', langQuery),
       (c) => c.json(documents.record[c.req.valid('query').lang], 200),
     )
     .get(
       '/dpia',
-      doc('The DPIA summary of recorded rooms (GDPR art. 35)'),
+      doc({
+        summary: 'The DPIA summary of recorded rooms (GDPR art. 35)',
+        ok: json(renderedDocument, 'The summary in the language asked for'),
+        errors: INPUT,
+      }),
       validate('query', langQuery),
       (c) => c.json(documents.dpia[c.req.valid('query').lang], 200),
     )
-    .get('/me', doc('What Salon holds about me, area by area'), async (c) => {
-      const { userId } = requireAuth(c);
-      c.header('Cache-Control', 'no-store');
-      return c.json(await memberPrivacy(deps, documents, userId), 200);
-    });
+    .get(
+      '/me',
+      doc({
+        summary: 'What Salon holds about me, area by area',
+        ok: json(
+          memberPrivacyResponse,
+          'My profile, a count per area with its rules, my export and deletion',
+        ),
+        errors: SIGNED_IN_EVEN_DEACTIVATED,
+      }),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        c.header('Cache-Control', 'no-store');
+        return c.json(await memberPrivacy(deps, documents, userId), 200);
+      },
+    );
 }
