@@ -1,17 +1,28 @@
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
+import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../http/app-env';
 import { AppError } from '../http/errors';
+import { json, routeDocs, WRITE } from '../http/openapi';
 import { handleWebhook } from './webhook.service';
 
 /**
  * LiveKit's webhooks, verified with WebhookReceiver on the raw body (the signature covers its
  * sha256). LiveKit may deliver an event more than once: each id is handled once.
  */
+const webhookOutcome = z.object({
+  handled: z.boolean(),
+  /** Why an event was not handled: LiveKit delivered it before. */
+  reason: z.literal('duplicate').optional(),
+});
+
 export function livekitWebhookRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().post(
     '/webhook',
-    describeRoute({ summary: 'LiveKit webhook receiver', tags: ['livekit'] }),
+    routeDocs('livekit')({
+      summary: 'LiveKit webhook receiver',
+      ok: json(webhookOutcome, 'The event was handled, or had been already'),
+      errors: [...WRITE, 'livekit.bad_signature'],
+    }),
     async (c) => {
       const body = await c.req.text();
       let event: Awaited<ReturnType<AppDeps['livekit']['verifyWebhook']>>;
