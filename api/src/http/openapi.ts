@@ -75,6 +75,11 @@ export function eventStream(description: string): Success {
   };
 }
 
+/** A text document of one media type (a calendar file, say). */
+export function text(media: string, description: string): Success {
+  return { status: 200, response: { description, content: { [media]: { schema: { type: 'string' } } } } };
+}
+
 /** A file or other bytes of one media type. */
 export function binary(media: string, description: string, status: SuccessStatus = 200): Success {
   return {

@@ -1,7 +1,17 @@
 import { Hono } from 'hono';
-import { describeRoute, resolver } from 'hono-openapi';
 import { z } from 'zod';
 import type { AppDeps, AppEnv } from '../../http/app-env';
+import {
+  eventStream,
+  INPUT,
+  JSON_BODY,
+  json,
+  noContent,
+  routeDocs,
+  SIGNED_IN,
+  text,
+  WRITE,
+} from '../../http/openapi';
 import type { StreamRegistry } from '../../http/streams';
 import { validate } from '../../http/validate';
 import { requireAuth } from '../auth/sessions';
@@ -28,15 +38,29 @@ import {
 } from './rooms.service';
 import { joinRoom, leaveRoom, react, setHand, stageAction } from './stage.service';
 import type { RoomHub } from './stream';
+import { hallwayResponse, joined, roomView } from './rooms.responses';
 import { roomSummaryResponse } from './summary.schemas';
 import { endedRoomSummary } from './summary.service';
 
-const doc = (summary: string) => describeRoute({ summary, tags: ['rooms'] });
+const doc = routeDocs('rooms');
+/** Something done in one room, named by its id in the path. */
+const IN_ROOM = [...SIGNED_IN, ...INPUT, 'room.not_found'] as const;
+const CHANGE = [...IN_ROOM, ...WRITE] as const;
+const CHANGE_WITH_BODY = [...CHANGE, ...JSON_BODY] as const;
+/** The host, or a moderator on stage (rooms.service.ts requireModerator). */
+const MODERATORS = ['room.not_host', 'room.not_moderator'] as const;
+/** What a stage change can find not to apply (rooms.errors.ts stage). */
+const STAGE = [
+  'stage.already_on_stage',
+  'stage.not_invited',
+  'stage.no_hand',
+  'stage.not_on_stage',
+  'stage.self',
+  'stage.already_moderator',
+  'stage.not_moderator',
+  'stage.host',
+] as const;
 const roomParam = z.strictObject({ id: z.uuid() });
-const errorsDoc = {
-  404: { description: 'No such room, or not one the viewer may see (`room.not_found`)' },
-  409: { description: 'The room is not in the state this needs' },
-};
 
 export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry) {
   const db = deps.database.db;
@@ -49,14 +73,32 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
   return new Hono<AppEnv>()
     .get(
       '/hallway',
-      doc('Live and upcoming rooms for me'),
+      doc({
+        summary: 'Live and upcoming rooms for me',
+        ok: json(hallwayResponse, 'Live rooms I may enter, best first, and the upcoming ones'),
+        errors: [...SIGNED_IN, ...INPUT],
+      }),
       validate('query', z.strictObject({ cursor: hallwayCursor.optional() })),
       async (c) =>
         c.json(await hallway(deps, requireAuth(c).userId, c.req.valid('query').cursor?.key ?? 0), 200),
     )
     .post(
       '/rooms',
-      doc('Open or schedule a room; a retry with the same Idempotency-Key gets the same room (200)'),
+      doc({
+        summary: 'Open or schedule a room; a retry with the same Idempotency-Key gets the same room (200)',
+        ok: [
+          json(roomView, 'The room, open or scheduled', 201),
+          json(roomView, 'The room the first request with this Idempotency-Key opened'),
+        ],
+        errors: [
+          ...SIGNED_IN,
+          ...JSON_BODY,
+          ...WRITE,
+          'room.schedule_in_past',
+          ['club.not_found', 400],
+          'club.not_host',
+        ],
+      }),
       validate('header', createRoomHeaders),
       validate('json', createRoomBody),
       async (c) => {
@@ -66,12 +108,23 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
         return c.json(await summary(roomId, userId), replayed ? 200 : 201);
       },
     )
-    .get('/rooms/:id', doc('A room'), validate('param', roomParam), async (c) =>
-      c.json(await summary(c.req.valid('param').id, requireAuth(c).userId), 200),
+    .get(
+      '/rooms/:id',
+      doc({
+        summary: 'A room',
+        ok: json(roomView, 'The room as I may see it, and where I stand in it'),
+        errors: IN_ROOM,
+      }),
+      validate('param', roomParam),
+      async (c) => c.json(await summary(c.req.valid('param').id, requireAuth(c).userId), 200),
     )
     .patch(
       '/rooms/:id',
-      doc('Change topic or mode (moderators)'),
+      doc({
+        summary: 'Change topic or mode (moderators)',
+        ok: json(roomView, 'The room, changed'),
+        errors: [...CHANGE_WITH_BODY, ...MODERATORS, 'room.ended', ['club.not_found', 400]],
+      }),
       validate('param', roomParam),
       validate('json', updateRoomBody),
       async (c) => {
@@ -83,7 +136,11 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     )
     .post(
       '/rooms/:id/start',
-      doc('Open a scheduled room (host)'),
+      doc({
+        summary: 'Open a scheduled room (host)',
+        ok: json(roomView, 'The room, live'),
+        errors: [...CHANGE, 'room.not_host', 'room.ended'],
+      }),
       validate('param', roomParam),
       async (c) => {
         const { userId } = requireAuth(c);
@@ -94,7 +151,19 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     )
     .post(
       '/rooms/:id/join',
-      doc('Enter a room: returns a LiveKit token for my role'),
+      doc({
+        summary: 'Enter a room: returns a LiveKit token for my role',
+        ok: json(joined, 'I am in: the LiveKit URL and my token'),
+        errors: [
+          ...CHANGE,
+          'room.not_live',
+          'room.ended',
+          'room.full',
+          'room.removed',
+          'room.not_allowed',
+          'room.not_present',
+        ],
+      }),
       validate('param', roomParam),
       async (c) => {
         const { userId } = requireAuth(c);
@@ -102,29 +171,68 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
         return c.json(await hidden(id, userId, () => joinRoom(deps, id, userId)), 200);
       },
     )
-    .post('/rooms/:id/leave', doc('Leave quietly'), validate('param', roomParam), async (c) => {
-      const { userId } = requireAuth(c);
-      const { id } = c.req.valid('param');
-      // Leaving a room one is not in succeeds quietly, so visibility is checked first.
-      await visibleRoom(db, id, userId);
-      await leaveRoom(deps, id, userId);
-      return c.body(null, 204);
-    })
-    .put('/rooms/:id/hand', doc('Raise my hand'), validate('param', roomParam), async (c) => {
-      const { userId } = requireAuth(c);
-      const { id } = c.req.valid('param');
-      await hidden(id, userId, () => setHand(deps, id, userId, true));
-      return c.body(null, 204);
-    })
-    .delete('/rooms/:id/hand', doc('Lower my hand'), validate('param', roomParam), async (c) => {
-      const { userId } = requireAuth(c);
-      const { id } = c.req.valid('param');
-      await hidden(id, userId, () => setHand(deps, id, userId, false));
-      return c.body(null, 204);
-    })
+    .post(
+      '/rooms/:id/leave',
+      doc({
+        summary: 'Leave quietly',
+        ok: noContent('I am out (or was not in)'),
+        errors: CHANGE,
+      }),
+      validate('param', roomParam),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        // Leaving a room one is not in succeeds quietly, so visibility is checked first.
+        await visibleRoom(db, id, userId);
+        await leaveRoom(deps, id, userId);
+        return c.body(null, 204);
+      },
+    )
+    .put(
+      '/rooms/:id/hand',
+      doc({
+        summary: 'Raise my hand',
+        ok: noContent('My hand is up'),
+        errors: [...CHANGE, 'room.not_live', 'room.not_present', 'stage.already_on_stage'],
+      }),
+      validate('param', roomParam),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        await hidden(id, userId, () => setHand(deps, id, userId, true));
+        return c.body(null, 204);
+      },
+    )
+    .delete(
+      '/rooms/:id/hand',
+      doc({
+        summary: 'Lower my hand',
+        ok: noContent('My hand is down'),
+        errors: [...CHANGE, 'room.not_live', 'room.not_present', 'stage.already_on_stage'],
+      }),
+      validate('param', roomParam),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        await hidden(id, userId, () => setHand(deps, id, userId, false));
+        return c.body(null, 204);
+      },
+    )
     .post(
       '/rooms/:id/stage/:userId',
-      doc('Stage change: invite, accept, decline, audience, mute, remove, moderator, speaker'),
+      doc({
+        summary: 'Stage change: invite, accept, decline, audience, mute, remove, moderator, speaker',
+        ok: noContent('Done, in the room and in LiveKit'),
+        errors: [
+          ...CHANGE_WITH_BODY,
+          ...MODERATORS,
+          ...STAGE,
+          'room.not_live',
+          'room.ended',
+          'room.not_present',
+          'room.host_protected',
+        ],
+      }),
       validate('param', z.strictObject({ id: z.uuid(), userId: z.uuid() })),
       validate('json', stageBody),
       async (c) => {
@@ -136,7 +244,11 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     )
     .post(
       '/rooms/:id/invites',
-      doc('Let someone into a closed room'),
+      doc({
+        summary: 'Let someone into a closed room',
+        ok: noContent('They may enter, and are told'),
+        errors: [...CHANGE_WITH_BODY, ...MODERATORS, 'room.ended'],
+      }),
       validate('param', roomParam),
       validate('json', roomInviteBody),
       async (c) => {
@@ -148,7 +260,11 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     )
     .post(
       '/rooms/:id/reactions',
-      doc('React'),
+      doc({
+        summary: 'React',
+        ok: noContent('Shown to the room for a moment'),
+        errors: [...CHANGE_WITH_BODY, 'room.not_live', 'room.not_present', 'reaction.rate_limited'],
+      }),
       validate('param', roomParam),
       validate('json', reactionBody),
       async (c) => {
@@ -160,7 +276,11 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     )
     .post(
       '/rooms/:id/end',
-      doc('End the room for everyone (moderators)'),
+      doc({
+        summary: 'End the room for everyone (moderators)',
+        ok: noContent('The room has ended (or had already)'),
+        errors: [...CHANGE, ...MODERATORS],
+      }),
       validate('param', roomParam),
       async (c) => {
         const { userId } = requireAuth(c);
@@ -173,7 +293,13 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     )
     .get(
       '/rooms/:id/events',
-      doc('Live room stream (Server-Sent Events)'),
+      doc({
+        summary: 'Live room stream (Server-Sent Events)',
+        ok: eventStream(
+          'A `snapshot` of the room, then `roster`, `room` and `reactions` changes; `removed` or `ended` closes it',
+        ),
+        errors: [...IN_ROOM, 'stream.too_many'],
+      }),
       validate('param', roomParam),
       async (c) => {
         const auth = requireAuth(c);
@@ -186,32 +312,20 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     )
     .get(
       '/rooms/:id/summary',
-      describeRoute({
+      doc({
         summary: 'After a room: duration, who spoke, its club and the next occurrence',
-        tags: ['rooms'],
-        responses: {
-          200: {
-            description: 'The summary of a room that has ended',
-            content: { 'application/json': { schema: resolver(roomSummaryResponse) } },
-          },
-          ...errorsDoc,
-        },
+        ok: json(roomSummaryResponse, 'The summary of a room that has ended'),
+        errors: [...IN_ROOM, 'room.not_ended'],
       }),
       validate('param', roomParam),
       async (c) => c.json(await endedRoomSummary(deps, c.req.valid('param').id, requireAuth(c).userId), 200),
     )
     .get(
       '/rooms/:id/calendar.ics',
-      describeRoute({
+      doc({
         summary: 'A scheduled room as an iCalendar event (RFC 5545)',
-        tags: ['rooms'],
-        responses: {
-          200: {
-            description: 'One VEVENT: the topic, the start time, one hour, the room’s link',
-            content: { 'text/calendar': { schema: { type: 'string' } } },
-          },
-          ...errorsDoc,
-        },
+        ok: text('text/calendar', 'One VEVENT: the topic, the start time, one hour, the room’s link'),
+        errors: [...IN_ROOM, 'room.not_scheduled'],
       }),
       validate('param', roomParam),
       async (c) => {
@@ -225,7 +339,17 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     )
     .put(
       '/rooms/:id/reminder',
-      doc('Remind me in the app 10 minutes before this scheduled room'),
+      doc({
+        summary: 'Remind me in the app 10 minutes before this scheduled room',
+        ok: noContent('I will be reminded'),
+        errors: [
+          ...CHANGE,
+          'room.removed',
+          'room.not_allowed',
+          'room.not_scheduled',
+          'room.reminder_too_late',
+        ],
+      }),
       validate('param', roomParam),
       async (c) => {
         await setReminder(deps, c.req.valid('param').id, requireAuth(c).userId);
@@ -234,7 +358,11 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
     )
     .delete(
       '/rooms/:id/reminder',
-      doc('Cancel my reminder of this room'),
+      doc({
+        summary: 'Cancel my reminder of this room',
+        ok: noContent('No reminder (whether there was one or not)'),
+        errors: CHANGE,
+      }),
       validate('param', roomParam),
       async (c) => {
         await clearReminder(deps, c.req.valid('param').id, requireAuth(c).userId);
