@@ -35,14 +35,19 @@ export function installMiddleware(app: Hono<AppEnv>, config: Config, logger: Log
       xFrameOptions: 'DENY',
     }),
   );
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: () => {
-        throw errors.tooLarge(config.bodyLimitBytes);
-      },
-    }),
+  const limit = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: () => {
+      throw errors.tooLarge(config.bodyLimitBytes);
+    },
+  });
+  // A request with neither header has no body (HTTP/1.1). Asking for its body anyway makes the
+  // Node adapter build a full web Request (headers copied, an AbortController) that lives as long
+  // as the response: for a Server-Sent Events stream, for hours, thousands of times over.
+  app.use('/v1/*', (c, next) =>
+    c.req.header('content-length') === undefined && c.req.header('transfer-encoding') === undefined
+      ? next()
+      : limit(c, next),
   );
 }
 

@@ -3,7 +3,15 @@ import { and, eq, gt, inArray } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { AppDeps } from './app-env';
 import { AppError } from './errors';
-import { DEFAULT_MAX_QUEUED_BYTES, type SseFrame, type SseMessage, type SseStream, sse } from './sse';
+import {
+  DEFAULT_MAX_QUEUED_BYTES,
+  type SseFrame,
+  type SseMessage,
+  type SseObserver,
+  type SseOptions,
+  type SseStream,
+  sse,
+} from './sse';
 
 const { sessions, users, rooms, roomRemovals } = schema;
 const DAY_MS = 86_400_000;
@@ -39,10 +47,31 @@ export interface StreamOwner {
   sessionId: string;
 }
 
-interface OpenStream extends StreamOwner {
-  roomId: string | undefined;
-  close(): void;
-  queued(): number;
+/** One open stream, as the registry counts it. */
+class OpenStream implements SseObserver {
+  #stream: SseStream | undefined;
+  constructor(
+    readonly userId: string,
+    readonly sessionId: string,
+    readonly roomId: string | undefined,
+    private readonly release: (stream: OpenStream) => void,
+  ) {}
+
+  opened(stream: SseStream) {
+    this.#stream = stream;
+  }
+
+  closed() {
+    this.release(this);
+  }
+
+  close() {
+    this.#stream?.close();
+  }
+
+  queued() {
+    return this.#stream?.queued() ?? 0;
+  }
 }
 
 export const streamErrors = {
@@ -75,6 +104,15 @@ export function createStreamRegistry(
   const open = new Set<OpenStream>();
   /** Streams dropped because their client did not read them, and what they held then. */
   const dropped = { streams: 0, largestQueue: 0 };
+  const sseOptions: SseOptions = {
+    maxQueuedBytes: queueBytes,
+    onDrop(held, observer) {
+      dropped.streams++;
+      dropped.largestQueue = Math.max(dropped.largestQueue, held);
+      const roomId = observer instanceof OpenStream ? observer.roomId : undefined;
+      deps.logger.info({ queuedBytes: held, roomId }, 'slow stream dropped');
+    },
+  };
   const bySession = new Map<string, number>();
   const byMember = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
@@ -179,41 +217,9 @@ export function createStreamRegistry(
       options: { roomId?: string },
       subscribe: (send: (message: SseMessage | SseFrame) => void, close: () => void) => Promise<() => void>,
     ) {
-      const stream: OpenStream = {
-        userId: owner.userId,
-        sessionId: owner.sessionId,
-        roomId: options.roomId,
-        close: () => {},
-        queued: () => 0,
-      };
+      const stream = new OpenStream(owner.userId, owner.sessionId, options.roomId, release);
       acquire(stream);
-      return sse(
-        c,
-        async (send, close) => {
-          stream.close = close;
-          try {
-            const unsubscribe = await subscribe(send, close);
-            return () => {
-              release(stream);
-              unsubscribe();
-            };
-          } catch (error) {
-            release(stream);
-            throw error;
-          }
-        },
-        {
-          maxQueuedBytes: queueBytes,
-          onDrop: (held) => {
-            dropped.streams++;
-            dropped.largestQueue = Math.max(dropped.largestQueue, held);
-            deps.logger.info({ queuedBytes: held, roomId: options.roomId }, 'slow stream dropped');
-          },
-        },
-        (opened: SseStream) => {
-          stream.queued = opened.queued;
-        },
-      );
+      return sse(c, subscribe, sseOptions, stream);
     },
     sweep,
     /** Open streams now, for tests and metrics. */
