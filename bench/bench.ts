@@ -92,7 +92,7 @@ export async function runBench(options: {
         if (res.status !== 200) throw new Error(`status ${res.status}`);
       }
     });
-    if (!smoke) await roomStreamBench('PGlite', pglite, log, 5000, 100);
+    if (!smoke) rows.push(...(await roomStreamBench('PGlite', pglite, log, 5000, 100)));
     await pglite.close();
   }
 
@@ -101,7 +101,16 @@ export async function runBench(options: {
     if (!options.scaleOnly) {
       await withServerDatabase(adminUrl, async (database) => {
         await queueBench('PostgreSQL', database);
-        await roomStreamBench('PostgreSQL', database, log, smoke ? 300 : 5000, smoke ? 50 : 200);
+        rows.push(
+          ...(await roomStreamBench(
+            'PostgreSQL',
+            database,
+            log,
+            smoke ? 300 : 5000,
+            smoke ? 50 : 200,
+            smoke,
+          )),
+        );
       });
     }
     const scale = await scaleBench({

@@ -8,10 +8,10 @@ import { livekitWebhookRoutes } from './livekit/webhook.routes';
 import { authRoutes } from './modules/auth/auth.routes';
 import { csrfMiddleware, sessionMiddleware } from './modules/auth/sessions';
 import { clubsRoutes } from './modules/clubs/clubs.routes';
+import { devClockRoutes } from './modules/dev/clock.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { invitesRoutes } from './modules/invites/invites.routes';
 import { meRoutes } from './modules/me/me.routes';
-import { devClockRoutes } from './modules/dev/clock.routes';
 import { metaRoutes } from './modules/meta/meta.routes';
 import { moderationRoutes } from './modules/moderation/moderation.routes';
 import { notificationsRoutes } from './modules/notifications/notifications.routes';
@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1/privacy', privacyRoutes(deps))
     .route('/v1/clubs', clubsRoutes(deps))
     .route('/v1/notifications', notificationsRoutes(deps, createNotificationHub(deps), streams))
-    .route('/v1', roomsRoutes(deps, createRoomHub(deps), streams))
+    .route('/v1', roomsRoutes(deps, deps.roomHub ?? createRoomHub(deps), streams))
     .route('/v1', reportsRoutes(deps))
     .route('/v1', moderationRoutes(deps))
     .route('/v1/mod/staff', staffRoutes(deps))

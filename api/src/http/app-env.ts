@@ -5,6 +5,7 @@ import type { Config, Secrets } from '../env';
 import type { LiveKit } from '../livekit/livekit';
 import type { Logger } from '../logger';
 import type { SmsProvider } from '../modules/phone/sms';
+import type { RoomHub } from '../modules/rooms/stream';
 import type { StreamRegistry } from './streams';
 
 /** What createApp needs; nothing global, so tests build as many apps as they like. */
@@ -29,6 +30,8 @@ export interface AppDeps {
   devClock?: Clock & { advance(ms: number): void };
   /** The open Server-Sent Events streams and their limits; createApp makes one when not given. */
   streams?: StreamRegistry;
+  /** The room streams' hub (batching, fan-out); createApp makes one when not given. */
+  roomHub?: RoomHub;
 }
 
 export interface SessionUser {

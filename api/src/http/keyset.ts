@@ -1,4 +1,4 @@
-import { and, type Column, eq, gt, lt, or, SQL } from 'drizzle-orm';
+import { and, type Column, eq, gt, lt, or, SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 /**
@@ -71,9 +71,12 @@ export function after(
 ): SQL | undefined {
   if (!position) return undefined;
   const beyond = direction === 'asc' ? gt : lt;
-  // Two calls rather than one on the union: Drizzle types a column and an expression apart.
-  const past = key instanceof SQL ? beyond(key, position.key) : beyond(key, position.key);
-  const tied = key instanceof SQL ? eq(key, position.key) : eq(key, position.key);
+  // Two calls rather than one on the union: Drizzle types a column and an expression apart. A
+  // column maps its own values; an expression (date_trunc of a column, say) cannot, so a date is
+  // bound as a timestamp there.
+  const at = position.key instanceof Date ? sql`${position.key.toISOString()}::timestamptz` : position.key;
+  const past = key instanceof SQL ? beyond(key, at) : beyond(key, position.key);
+  const tied = key instanceof SQL ? eq(key, at) : eq(key, position.key);
   return or(past, and(tied, beyond(id, position.id)));
 }
 

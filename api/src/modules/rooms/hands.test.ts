@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../testing';
 import { memberFactory } from '../../testing/client';
 import { sseReader } from '../../testing/sse';
+import type { Snapshot } from './stream';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let member: ReturnType<typeof memberFactory>;
@@ -31,8 +32,8 @@ describe('raised hands, for the moderators’ queue', () => {
       const stream = sseReader(await viewer.raw(`/v1/rooms/${roomId}/events`));
       const snapshot = await stream.next('snapshot');
       await stream.close();
-      const roster = (snapshot.data as { roster: { username: string; handRaisedAt: string | null }[] })
-        .roster;
+      const { stage, followed, audience } = snapshot.data as Snapshot;
+      const roster = [...stage, ...followed.entries, ...audience.entries];
       return Object.fromEntries(roster.map((e) => [e.username, e.handRaisedAt]));
     };
     const forHost = await seen(host);

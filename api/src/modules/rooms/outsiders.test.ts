@@ -43,6 +43,7 @@ async function everyRoute(who: Member, roomId: string, hostId: string): Promise<
     react: answer(await who.post(`${room}/reactions`, { emoji: '👏' })),
     end: answer(await who.post(`${room}/end`)),
     events: answer(await raw(`${room}/events`)),
+    audience: answer(await who.get(`${room}/audience`)),
     summary: answer(await who.get(`${room}/summary`)),
     calendar: answer(await raw(`${room}/calendar.ics`)),
     remind: answer(await who.put(`${room}/reminder`)),

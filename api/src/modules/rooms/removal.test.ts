@@ -36,6 +36,10 @@ describe('a member removed from a room', () => {
     const events = await who.raw(`/v1/rooms/${roomId}/events`);
     expect(events.status).toBe(404);
     expect(((await events.json()) as { error: { code: string } }).error.code).toBe('room.not_found');
+    expect(answer(await who.get(`/v1/rooms/${roomId}/audience`))).toEqual({
+      status: 404,
+      code: 'room.not_found',
+    });
     expect(answer(await who.get(`/v1/rooms/${roomId}/summary`))).toEqual({
       status: 404,
       code: 'room.not_found',

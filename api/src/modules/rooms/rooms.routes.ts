@@ -18,7 +18,10 @@ import { requireAuth } from '../auth/sessions';
 import { roomCalendar } from './calendar';
 import { hallway, hallwayCursor } from './hallway.service';
 import { clearReminder, setReminder } from './reminders.service';
+import { hallwayResponse, joined, roomView } from './rooms.responses';
 import {
+  audiencePageResponse,
+  audienceQuery,
   createRoomBody,
   createRoomHeaders,
   reactionBody,
@@ -36,9 +39,9 @@ import {
   updateRoom,
   visibleRoom,
 } from './rooms.service';
+import { listenerPage } from './roster';
 import { joinRoom, leaveRoom, react, setHand, stageAction } from './stage.service';
 import type { RoomHub } from './stream';
-import { hallwayResponse, joined, roomView } from './rooms.responses';
 import { roomSummaryResponse } from './summary.schemas';
 import { endedRoomSummary } from './summary.service';
 
@@ -302,12 +305,36 @@ export function roomsRoutes(deps: AppDeps, hub: RoomHub, streams: StreamRegistry
       }),
       validate('param', roomParam),
       async (c) => {
-        const auth = requireAuth(c);
+        const { userId, sessionId } = requireAuth(c);
         const { id } = c.req.valid('param');
-        await visibleRoom(db, id, auth.userId);
-        return streams.serve(c, auth, { roomId: id }, (send, close) =>
-          hub.subscribe(id, auth.userId, send, close, c.req.header('last-event-id')),
+        const lastEventId = c.req.header('last-event-id');
+        await visibleRoom(db, id, userId);
+        // What the stream needs is taken out of the request first: the subscription outlives the
+        // request's context, which it must not keep alive (it holds the whole request).
+        return streams.serve(c, { userId, sessionId }, { roomId: id }, (send, close) =>
+          hub.subscribe(id, userId, send, close, lastEventId),
         );
+      },
+    )
+    .get(
+      '/rooms/:id/audience',
+      doc({
+        summary: 'The listeners of a live room, a page at a time (the stream carries the first page)',
+        ok: json(
+          audiencePageResponse,
+          'Listeners in order of arrival; hands and invitations only as the stream shows them to the viewer',
+        ),
+        errors: IN_ROOM,
+      }),
+      validate('param', roomParam),
+      validate('query', audienceQuery),
+      async (c) => {
+        const { userId } = requireAuth(c);
+        const { id } = c.req.valid('param');
+        const query = c.req.valid('query');
+        await visibleRoom(db, id, userId);
+        const page = await listenerPage(db, { roomId: id, viewerId: userId, ...query }, deps.clock.now());
+        return c.json(page, 200);
       },
     )
     .get(
