@@ -1,5 +1,14 @@
 import { type ApiResult, browserApi, callApi } from '$lib/api';
-import type { CreateRoomInput, JoinGrant, Reaction, Room, RoomMode, StageAction } from './types';
+import type {
+  AudiencePage,
+  CreateRoomInput,
+  JoinGrant,
+  ListenerBand,
+  Reaction,
+  Room,
+  RoomMode,
+  StageAction,
+} from './types';
 
 /**
  * The room writes, made from the browser (the API accepts cookie-authenticated writes only with
@@ -56,6 +65,21 @@ export function react(id: string, emoji: Reaction): Promise<ApiResult<undefined>
   return callApi(rooms()[':id'].reactions.$post({ ...param(id), json: { emoji } })) as Promise<
     ApiResult<undefined>
   >;
+}
+
+/** More listeners of a band, after `cursor` (the stream carries the first page). */
+export function readAudience(
+  id: string,
+  band: ListenerBand,
+  cursor: string | null,
+  limit: number,
+): Promise<ApiResult<AudiencePage>> {
+  return callApi(
+    rooms()[':id'].audience.$get({
+      ...param(id),
+      query: { band, limit: String(limit), ...(cursor ? { cursor } : {}) },
+    }),
+  ) as Promise<ApiResult<AudiencePage>>;
 }
 
 export function updateRoom(id: string, patch: { topic?: string; mode?: RoomMode }): Promise<ApiResult<Room>> {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addPage,
   applyDiff,
   bandsOf,
   changesBetween,
+  PAGE,
   parseStreamEvent,
-  raisedHands,
   rosterOf,
   type ViewState,
 } from './roster';
@@ -51,6 +52,33 @@ describe('applyDiff', () => {
     const roster = rosterOf([person({ userId: 'a' })]);
     expect(applyDiff(roster, { upserts: [], removals: [] })).toBe(roster);
   });
+
+  it('takes in a listener not held yet only where the held part of the band reaches', () => {
+    const at = (i: number) => new Date(Date.UTC(2026, 10, 21, 12, 0, i)).toISOString();
+    const listener = (i: number) => person({ userId: `l${String(i).padStart(3, '0')}`, joinedAt: at(i) });
+    // The first page of a long audience: arrivals after it are counted, not listed.
+    const firstPage = rosterOf(Array.from({ length: PAGE }, (_, i) => listener(i)));
+    expect(applyDiff(firstPage, { upserts: [listener(500)], removals: [] }).size).toBe(PAGE);
+    // Someone on it leaves and the next in line moves up: that one is taken in.
+    const moved = applyDiff(firstPage, { upserts: [listener(PAGE)], removals: ['l003'] });
+    expect(moved.has(`l0${PAGE}`)).toBe(true);
+    expect(moved.size).toBe(PAGE);
+    // A short band takes every arrival; a change to someone held is always taken.
+    const short = rosterOf([listener(0), listener(1)]);
+    expect(applyDiff(short, { upserts: [listener(2)], removals: [] }).size).toBe(3);
+    const followed = { ...listener(1), band: 'followed' as const };
+    expect(applyDiff(firstPage, { upserts: [followed], removals: [] }).get('l001')?.band).toBe('followed');
+  });
+
+  it('adds a page, keeping what the stream says of anyone already held', () => {
+    const held = person({ userId: 'a', displayName: 'Newer' });
+    const roster = addPage(rosterOf([held]), [
+      person({ userId: 'a', displayName: 'Older' }),
+      person({ userId: 'b' }),
+    ]);
+    expect([...roster.keys()]).toEqual(['a', 'b']);
+    expect(roster.get('a')?.displayName).toBe('Newer');
+  });
 });
 
 describe('bandsOf', () => {
@@ -74,15 +102,6 @@ describe('bandsOf', () => {
     expect(bands.stage).toHaveLength(1);
     expect(bands.audience).toHaveLength(0);
   });
-
-  it('lists raised hands of listeners, longest waiting first', () => {
-    const roster = rosterOf([
-      person({ userId: 'late', handRaised: true, joinedAt: '2026-11-21T12:09:00Z' }),
-      person({ userId: 'early', handRaised: true, joinedAt: '2026-11-21T12:01:00Z' }),
-      person({ userId: 'quiet' }),
-    ]);
-    expect(raisedHands(roster).map((e) => e.userId)).toEqual(['early', 'late']);
-  });
 });
 
 describe('parseStreamEvent', () => {
@@ -90,23 +109,39 @@ describe('parseStreamEvent', () => {
     expect(parseStreamEvent('removed', '')).toEqual({ type: 'removed' });
   });
 
-  it('reads a snapshot', () => {
+  const band = (entries: RosterEntry[], count = entries.length) => ({ entries, count, nextCursor: 'c1' });
+
+  it('reads a snapshot: the stage, the first page of each band with its size, the hands, the viewer', () => {
     const event = parseStreamEvent(
       'snapshot',
-      JSON.stringify({ room, roster: [person({ userId: 'a' })], you: person({ userId: 'a' }) }),
+      JSON.stringify({
+        you: person({ userId: 'a' }),
+        room,
+        stage: [person({ userId: 'h', role: 'moderator', band: 'stage' })],
+        followed: band([]),
+        audience: band([person({ userId: 'a' })], 4000),
+        hands: null,
+      }),
     );
     expect(event?.type).toBe('snapshot');
     if (event?.type !== 'snapshot') return;
     expect(event.data.room.topic).toBe('Le vélo en ville');
-    expect(event.data.roster).toHaveLength(1);
+    expect(event.data.stage).toHaveLength(1);
+    expect(event.data.audience).toMatchObject({ count: 4000, nextCursor: 'c1' });
+    expect(event.data.hands).toBeNull();
     expect(event.data.you?.userId).toBe('a');
   });
 
   it('reads roster diffs, room changes, reactions and the end', () => {
-    expect(parseStreamEvent('roster', JSON.stringify({ upserts: [], removals: ['a'] }))).toEqual({
+    const counts = { followed: 0, audience: 12 };
+    expect(parseStreamEvent('roster', JSON.stringify({ upserts: [], removals: ['a'], counts }))).toEqual({
       type: 'roster',
-      data: { upserts: [], removals: ['a'] },
+      data: { upserts: [], removals: ['a'], counts },
     });
+    const hands = { entries: [person({ userId: 'b', handRaised: true })], count: 3 };
+    expect(
+      parseStreamEvent('roster', JSON.stringify({ you: null, upserts: [], removals: [], counts, hands })),
+    ).toEqual({ type: 'roster', data: { you: null, upserts: [], removals: [], counts, hands } });
     expect(
       parseStreamEvent(
         'room',
@@ -122,8 +157,17 @@ describe('parseStreamEvent', () => {
 
   it.each([
     ['snapshot', 'not json'],
-    ['snapshot', JSON.stringify({ room, roster: [{ userId: 'a' }], you: null })],
-    ['roster', JSON.stringify({ upserts: 'no', removals: [] })],
+    [
+      'snapshot',
+      JSON.stringify({ room, stage: [{ userId: 'a' }], followed: band([]), audience: band([]), you: null }),
+    ],
+    [
+      'snapshot',
+      JSON.stringify({ room, stage: [], followed: band([]), audience: { entries: [] }, you: null }),
+    ],
+    ['roster', JSON.stringify({ upserts: 'no', removals: [], counts: { followed: 0, audience: 0 } })],
+    ['roster', JSON.stringify({ upserts: [], removals: [] })],
+    ['roster', JSON.stringify({ upserts: [], removals: [], counts: { followed: 0, audience: 0 }, hands: 3 })],
     ['room', JSON.stringify({ topic: 'T', mode: 'secret', status: 'live' })],
     ['reactions', JSON.stringify({ counts: [] })],
     ['whatever', '{}'],
@@ -138,10 +182,13 @@ describe('changesBetween', () => {
     you: RosterEntry | null,
     others: RosterEntry[] = [],
     patch: Partial<StreamRoom> = {},
+    hands: RosterEntry[] = others.filter((e) => e.handRaised),
+    handCount = hands.length,
   ): ViewState => ({
     room: { ...room, ...patch },
     roster: rosterOf(you ? [you, ...others] : others),
     you,
+    hands: { entries: hands, count: handCount },
   });
 
   it('tells a listener they are invited, then on stage', () => {
@@ -174,6 +221,25 @@ describe('changesBetween', () => {
     expect(changesBetween(view(moderator, [bastien]), view(moderator, [raised]), true)).toEqual([]);
     // Listeners never see others' hands, and would not be told anyway.
     expect(changesBetween(view(me, [bastien]), view(me, [raised]), false)).toEqual([]);
+  });
+
+  it('does not call a hand new when it only moves up the queue as older ones are dealt with', () => {
+    const moderator = { ...me, role: 'moderator' as const, band: 'stage' as const };
+    const hand = (id: string, minute: number) =>
+      person({ userId: id, displayName: id, handRaised: true, handRaisedAt: `2026-11-21T12:${minute}0:00Z` });
+    const [a, b, c] = [hand('a', 1), hand('b', 2), hand('c', 3)];
+    // The head shows two of three hands; a is dealt with and c moves into the head.
+    expect(
+      changesBetween(view(moderator, [], {}, [a, b], 3), view(moderator, [], {}, [b, c], 2), false),
+    ).toEqual([]);
+    // A hand raised beyond the head grows the count only; one raised into the head is news.
+    const d = hand('d', 4);
+    expect(
+      changesBetween(view(moderator, [], {}, [b, c], 2), view(moderator, [], {}, [b, c], 3), false),
+    ).toEqual([]);
+    expect(
+      changesBetween(view(moderator, [], {}, [b], 1), view(moderator, [], {}, [b, d], 2), false),
+    ).toEqual([{ kind: 'hand_raised', name: 'd' }]);
   });
 
   it('tells everyone about a new topic or access', () => {

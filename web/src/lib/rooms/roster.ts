@@ -1,4 +1,15 @@
-import { ROOM_MODES, type RosterDiff, type RosterEntry, type StreamEvent, type StreamRoom } from './types';
+import {
+  type BandPage,
+  type HandsQueue,
+  ROOM_MODES,
+  type RosterDiff,
+  type RosterEntry,
+  type StreamEvent,
+  type StreamRoom,
+} from './types';
+
+/** Listeners per band in a snapshot (the API's BAND_PAGE): below it, arrivals come on the stream. */
+export const PAGE = 48;
 
 /** Everyone in the room by user id. Replaced, never mutated, so a change is one assignment. */
 export type Roster = ReadonlyMap<string, RosterEntry>;
@@ -16,12 +27,38 @@ export function rosterOf(entries: readonly RosterEntry[]): Roster {
   return new Map(entries.map((entry) => [entry.userId, entry]));
 }
 
-/** The roster after a `roster` event: entries added or replaced, people who left removed. */
-export function applyDiff(roster: Roster, diff: RosterDiff): Roster {
+/**
+ * The roster after a `roster` event: entries added or replaced, people who left removed. The
+ * viewer holds the stage and the start of each listener band (its first page, and whatever pages
+ * they loaded since); a listener not held yet is taken in only where they belong to that start —
+ * in the first page, or before the last one held — so each band stays the room's order without a
+ * gap. The others are counted, and come with the next page.
+ */
+export function applyDiff(roster: Roster, diff: Pick<RosterDiff, 'upserts' | 'removals'>): Roster {
   if (diff.upserts.length === 0 && diff.removals.length === 0) return roster;
   const next = new Map(roster);
   for (const id of diff.removals) next.delete(id);
-  for (const entry of diff.upserts) next.set(entry.userId, entry);
+  for (const entry of diff.upserts) {
+    if (next.has(entry.userId) || entry.role !== 'listener' || belongs(next, entry))
+      next.set(entry.userId, entry);
+  }
+  return next;
+}
+
+function belongs(roster: Roster, entry: RosterEntry): boolean {
+  let earlier = 0;
+  for (const other of roster.values()) {
+    if (other.role !== 'listener' || other.band !== entry.band) continue;
+    if (byArrival(other, entry) < 0) earlier++;
+    else return true;
+  }
+  return earlier < PAGE;
+}
+
+/** The roster with a page of listeners added (the stream's version of anyone already held wins). */
+export function addPage(roster: Roster, entries: readonly RosterEntry[]): Roster {
+  const next = new Map(roster);
+  for (const entry of entries) if (!next.has(entry.userId)) next.set(entry.userId, entry);
   return next;
 }
 
@@ -37,8 +74,9 @@ function byStage(a: RosterEntry, b: RosterEntry): number {
   );
 }
 
+/** Arrival, then id compared as the API compares it (code units, not the locale's collation). */
 function byArrival(a: RosterEntry, b: RosterEntry): number {
-  return time(a.joinedAt) - time(b.joinedAt) || a.userId.localeCompare(b.userId);
+  return time(a.joinedAt) - time(b.joinedAt) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
 }
 
 /** The three bands the room shows. The role decides the stage, whatever band the server sent. */
@@ -53,13 +91,6 @@ export function bandsOf(roster: Roster): Bands {
   bands.followed.sort(byArrival);
   bands.audience.sort(byArrival);
   return bands;
-}
-
-/** Listeners with a raised hand, longest waiting first (moderators only ever see them). */
-export function raisedHands(roster: Roster): RosterEntry[] {
-  return [...roster.values()]
-    .filter((e) => e.role === 'listener' && e.handRaised)
-    .sort((a, b) => time(a.handRaisedAt) - time(b.handRaisedAt) || byArrival(a, b));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,6 +136,25 @@ function parseEntries(value: unknown): RosterEntry[] | null {
   return entries.every((e) => e !== null) ? (entries as RosterEntry[]) : null;
 }
 
+function count(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
+function parseBand(value: unknown): BandPage | null {
+  if (!isRecord(value)) return null;
+  const entries = parseEntries(value.entries);
+  const size = count(value.count);
+  if (!entries || size === null) return null;
+  return { entries, count: size, nextCursor: typeof value.nextCursor === 'string' ? value.nextCursor : null };
+}
+
+function parseHands(value: unknown): HandsQueue | null {
+  if (!isRecord(value)) return null;
+  const entries = parseEntries(value.entries);
+  const size = count(value.count);
+  return entries && size !== null ? { entries, count: size } : null;
+}
+
 function parseRoomFields(value: unknown): Omit<StreamRoom, 'id'> | null {
   if (!isRecord(value)) return null;
   const { topic, mode, status } = value;
@@ -126,19 +176,37 @@ export function parseStreamEvent(type: string, raw: string): StreamEvent | null 
   switch (type) {
     case 'snapshot': {
       const room = parseRoomFields(data.room);
-      const roster = parseEntries(data.roster);
+      const stage = parseEntries(data.stage);
+      const followed = parseBand(data.followed);
+      const audience = parseBand(data.audience);
+      const hands = data.hands === null || data.hands === undefined ? null : parseHands(data.hands);
       const id = isRecord(data.room) ? data.room.id : undefined;
-      if (!room || !roster || typeof id !== 'string') return null;
+      if (!room || !stage || !followed || !audience || typeof id !== 'string') return null;
+      if (hands === null && data.hands) return null;
       const you = data.you === null || data.you === undefined ? null : parseEntry(data.you);
-      return { type, data: { room: { id, ...room }, roster, you } };
+      return { type, data: { room: { id, ...room }, stage, followed, audience, hands, you } };
     }
     case 'roster': {
       const upserts = parseEntries(data.upserts);
       const removals = Array.isArray(data.removals)
         ? data.removals.filter((r) => typeof r === 'string')
         : null;
-      if (!upserts || !removals) return null;
-      return { type, data: { upserts, removals } };
+      const counts = isRecord(data.counts)
+        ? { followed: count(data.counts.followed), audience: count(data.counts.audience) }
+        : null;
+      if (!upserts || !removals || counts?.followed == null || counts.audience == null) return null;
+      const diff: RosterDiff = {
+        upserts,
+        removals,
+        counts: { followed: counts.followed, audience: counts.audience },
+      };
+      if (data.hands !== undefined) {
+        const hands = parseHands(data.hands);
+        if (!hands) return null;
+        diff.hands = hands;
+      }
+      if ('you' in data) diff.you = data.you === null ? null : parseEntry(data.you);
+      return { type, data: diff };
     }
     case 'room': {
       const room = parseRoomFields(data);
@@ -180,6 +248,8 @@ export interface ViewState {
   roster: Roster;
   /** The viewer's own entry; null when they are not (or no longer) in the room. */
   you: RosterEntry | null;
+  /** Moderators: the head of the queue of raised hands, and its length. */
+  hands: HandsQueue;
 }
 
 /**
@@ -207,12 +277,15 @@ export function changesBetween(before: ViewState, after: ViewState, fresh: boole
     if (before.room.status !== 'ended' && after.room.status === 'ended') changes.push({ kind: 'ended' });
   }
   if (!fresh && now?.role === 'moderator') {
-    for (const entry of after.roster.values()) {
-      if (entry.userId === now.userId || !entry.handRaised) continue;
-      if (!before.roster.get(entry.userId)?.handRaised) {
-        changes.push({ kind: 'hand_raised', name: entry.displayName });
-      }
-    }
+    // As many hands are news as the queue grew by, the latest new to its head: one that only
+    // moved up into the head as older hands were dealt with is not.
+    const had = new Set(before.hands.entries.map((e) => e.userId));
+    const raised = after.hands.entries
+      .filter((e) => e.userId !== now.userId && !had.has(e.userId))
+      .sort((a, b) => time(b.handRaisedAt) - time(a.handRaisedAt))
+      .slice(0, Math.max(0, after.hands.count - before.hands.count))
+      .reverse();
+    for (const entry of raised) changes.push({ kind: 'hand_raised', name: entry.displayName });
   }
   return changes;
 }

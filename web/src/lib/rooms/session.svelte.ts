@@ -1,9 +1,9 @@
 import { getContext, setContext } from 'svelte';
-import { joinRoom, leaveRoom, leaveRoomOnUnload } from './actions';
+import { joinRoom, leaveRoom, leaveRoomOnUnload, readAudience } from './actions';
 import { RoomAudio } from './audio.svelte';
 import type { RoomMessage } from './errors';
 import { summarizeRoomFailure } from './errors';
-import { LiveRoom } from './live-room.svelte';
+import { LiveRoom, MORE } from './live-room.svelte';
 import type { RoomChange } from './roster';
 import { openRoomStream, type StreamStatus } from './stream';
 import type { JoinGrant, Room, RoomRole } from './types';
@@ -87,7 +87,10 @@ export class RoomSession {
   #start(grant: JoinGrant) {
     if (!this.room || !this.#meId) return;
     const roomId = this.room.id;
-    const store = new LiveRoom(this.#meId);
+    const store = new LiveRoom(this.#meId, async (band, cursor) => {
+      const result = await readAudience(roomId, band, cursor, MORE);
+      return result.ok ? result.data : null;
+    });
     this.live = store;
     this.grantRole = grant.role;
     this.phase = 'inside';

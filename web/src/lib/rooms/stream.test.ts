@@ -47,9 +47,10 @@ describe('openRoomStream', () => {
   it('passes on the events it understands and drops the rest', () => {
     const { source, events, statuses } = open();
     source.onopen?.();
-    source.emit('roster', JSON.stringify({ upserts: [], removals: ['x'] }));
+    const counts = { followed: 0, audience: 3 };
+    source.emit('roster', JSON.stringify({ upserts: [], removals: ['x'], counts }));
     source.emit('roster', 'garbage');
-    expect(events).toEqual([{ type: 'roster', data: { upserts: [], removals: ['x'] } }]);
+    expect(events).toEqual([{ type: 'roster', data: { upserts: [], removals: ['x'], counts } }]);
     expect(statuses).toEqual(['connecting', 'open']);
   });
 
@@ -69,7 +70,10 @@ describe('openRoomStream', () => {
     expect(events).toEqual([{ type: 'ended' }]);
     expect(source.closed).toBe(true);
     expect(statuses.at(-1)).toBe('closed');
-    source.emit('roster', JSON.stringify({ upserts: [], removals: [] }));
+    source.emit(
+      'roster',
+      JSON.stringify({ upserts: [], removals: [], counts: { followed: 0, audience: 0 } }),
+    );
     expect(events).toHaveLength(1);
   });
 });

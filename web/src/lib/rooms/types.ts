@@ -46,7 +46,7 @@ export const INTERESTS_MAX = 3;
 
 // ---------------------------------------------------------------------------------------------
 // The room stream (`GET /v1/rooms/:id/events`, Server-Sent Events) is not typed by the client:
-// these mirror api/src/modules/rooms/roster.ts and stream.ts.
+// these mirror api/src/modules/rooms/roster.ts and stream.ts (Snapshot, RosterDiff).
 
 export type Band = 'stage' | 'followed' | 'audience';
 
@@ -74,16 +74,45 @@ export interface StreamRoom {
   recording: boolean;
 }
 
+/** The bands of listeners, which come a page at a time; the stage always comes whole. */
+export type ListenerBand = Exclude<Band, 'stage'>;
+
+/** A listener band as a snapshot carries it: its first page, its size, where to read on from. */
+export interface BandPage {
+  entries: RosterEntry[];
+  count: number;
+  nextCursor: string | null;
+}
+
+/** Raised hands, oldest first (moderators only): the head of the queue and its length. */
+export interface HandsQueue {
+  entries: RosterEntry[];
+  count: number;
+}
+
 export interface Snapshot {
   room: StreamRoom;
-  roster: RosterEntry[];
+  stage: RosterEntry[];
+  followed: BandPage;
+  audience: BandPage;
+  /** Null for anyone who is not a moderator. */
+  hands: HandsQueue | null;
+  /** The viewer as they see themselves (their own hand included); null when not in the room. */
   you: RosterEntry | null;
 }
 
 export interface RosterDiff {
   upserts: RosterEntry[];
   removals: string[];
+  counts: { followed: number; audience: number };
+  /** Moderators, when the queue changed. */
+  hands?: HandsQueue;
+  /** When the viewer's own entry changed: as they see it, or null once they are out. */
+  you?: RosterEntry | null;
 }
+
+/** `GET /v1/rooms/:id/audience`: more of a listener band. */
+export type AudiencePage = Ok<ApiClient['v1']['rooms'][':id']['audience']['$get']>;
 
 export type RoomPatch = Omit<StreamRoom, 'id'>;
 
