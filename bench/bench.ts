@@ -120,6 +120,7 @@ export async function runBench(options: {
         ? { baseline: 500, hallway: 100, hallwayAlone: 20, search: 100 }
         : { baseline: 20_000, hallway: 2000, hallwayAlone: 200, search: 2000 },
       explain: options.explain ?? false,
+      smoke,
       log,
     });
     rows.push(...scale.rows);

@@ -15,6 +15,7 @@ import { searchPeople } from '../api/src/modules/people/people.service';
 import { exportForOperator } from '../api/src/modules/rights/export.service';
 import { hallway } from '../api/src/modules/rooms/hallway.service';
 import type { Deps } from '../api/src/modules/rooms/rooms.service';
+import { fanOutBench } from './fan-out';
 import { type Call, type LoadResult, load } from './load';
 import { describe, observe } from './observe';
 import { actorNumber, actorSessions, heavyNumber, memberId, type Sizes, seed, stormRooms } from './seed';
@@ -62,6 +63,8 @@ export async function scaleBench(options: {
   /** Requests per baseline run and per read row. */
   requests: { baseline: number; hallway: number; hallwayAlone: number; search: number };
   explain: boolean;
+  /** Small counts: no comparison with the figures of before. */
+  smoke?: boolean;
   log: (line: string) => void;
 }): Promise<ScaleReport> {
   const { sizes, log } = options;
@@ -205,6 +208,24 @@ export async function scaleBench(options: {
     // The storms wrote 10,000 presences and events: let the tables settle as autovacuum would
     // (here at once), so the read rows measure reads, not a vacuum running beside them.
     await seeding.unsafe('vacuum analyze rooms, room_participants, room_events');
+
+    // The room stream of the first storm's room, every actor in it: one stream each, on an API
+    // instance of their own (its memory is the streams'), then stage changes to all of them.
+    const streamsApi = await startApi({ ...env, RUN_JOBS: 'false' });
+    servers.push(streamsApi);
+    rows.push(
+      ...(await fanOutBench({
+        api: streamsApi,
+        seeding,
+        roomId: stormOne,
+        members: tokens.map((token, i) => ({ token, userId: memberId(actorNumber(sizes, i)) })),
+        changes: options.smoke ? 3 : 5,
+        smoke: options.smoke ?? false,
+        log,
+      })),
+    );
+    await streamsApi.stop();
+    servers.splice(servers.indexOf(streamsApi), 1);
 
     const reads = async (label: string, path: (i: number) => string, count: number, concurrency: number) => {
       const { result, observation } = await observe(admin, name, [first.pid], count, () =>
