@@ -5,6 +5,6 @@
  */
 export type { AppType } from './app';
 export type { ErrorCode } from './http/error-codes';
-export type { Band, RosterEntry } from './modules/rooms/roster';
+export type { Band, ListenerBand, RosterEntry } from './modules/rooms/roster';
 export type { BandPage, HandsQueue, RosterDiff } from './modules/rooms/stream';
 export type { RoomSnapshot, RoomStreamMessage, StreamRoom } from './modules/rooms/stream.messages';

@@ -1,3 +1,4 @@
+import type { RoomStreamMessage, StreamRoom } from '@salon/api/client';
 import type { InferRequestType, InferResponseType } from 'hono/client';
 import type { ApiClient } from '$lib/api';
 
@@ -46,81 +47,24 @@ export const INTERESTS_MAX = 3;
 
 // ---------------------------------------------------------------------------------------------
 // The room stream (`GET /v1/rooms/:id/events`, Server-Sent Events) is not typed by the client:
-// these mirror api/src/modules/rooms/roster.ts and stream.ts (Snapshot, RosterDiff).
+// its messages are the API's own types (api/src/client.ts, from rooms/stream.ts and roster.ts).
 
-export type Band = 'stage' | 'followed' | 'audience';
-
-export interface RosterEntry {
-  userId: string;
-  username: string;
-  displayName: string;
-  isNew: boolean;
-  role: RoomRole;
-  band: Band;
-  joinedAt: string;
-  stageSince: string | null;
-  /** Seen only by moderators and by the person themselves. */
-  handRaised: boolean;
-  /** When the hand went up; null when it is down or not visible to the viewer. */
-  handRaisedAt: string | null;
-  invitedToSpeak: boolean;
-}
-
-export interface StreamRoom {
-  id: string;
-  topic: string;
-  mode: RoomMode;
-  status: RoomStatus;
-  recording: boolean;
-}
-
-/** The bands of listeners, which come a page at a time; the stage always comes whole. */
-export type ListenerBand = Exclude<Band, 'stage'>;
-
-/** A listener band as a snapshot carries it: its first page, its size, where to read on from. */
-export interface BandPage {
-  entries: RosterEntry[];
-  count: number;
-  nextCursor: string | null;
-}
-
-/** Raised hands, oldest first (moderators only): the head of the queue and its length. */
-export interface HandsQueue {
-  entries: RosterEntry[];
-  count: number;
-}
-
-export interface Snapshot {
-  room: StreamRoom;
-  stage: RosterEntry[];
-  followed: BandPage;
-  audience: BandPage;
-  /** Null for anyone who is not a moderator. */
-  hands: HandsQueue | null;
-  /** The viewer as they see themselves (their own hand included); null when not in the room. */
-  you: RosterEntry | null;
-}
-
-export interface RosterDiff {
-  upserts: RosterEntry[];
-  removals: string[];
-  counts: { followed: number; audience: number };
-  /** Moderators, when the queue changed. */
-  hands?: HandsQueue;
-  /** When the viewer's own entry changed: as they see it, or null once they are out. */
-  you?: RosterEntry | null;
-}
+export type {
+  Band,
+  BandPage,
+  HandsQueue,
+  ListenerBand,
+  RoomSnapshot as Snapshot,
+  RosterDiff,
+  RosterEntry,
+  StreamRoom,
+} from '@salon/api/client';
 
 /** `GET /v1/rooms/:id/audience`: more of a listener band. */
 export type AudiencePage = Ok<ApiClient['v1']['rooms'][':id']['audience']['$get']>;
 
+/** A change of the room's facts, as the page keeps it (the room's id does not change). */
 export type RoomPatch = Omit<StreamRoom, 'id'>;
 
-export type StreamEvent =
-  | { type: 'snapshot'; data: Snapshot }
-  | { type: 'roster'; data: RosterDiff }
-  | { type: 'room'; data: RoomPatch }
-  | { type: 'reactions'; data: { counts: Partial<Record<string, number>> } }
-  | { type: 'ended' }
-  /** The viewer was removed from the room: the stream ends; a new join says so. */
-  | { type: 'removed' };
+/** A stream message as the page reads it: the API's, with a room change kept as a patch. */
+export type StreamEvent = Exclude<RoomStreamMessage, { type: 'room' }> | { type: 'room'; data: RoomPatch };
