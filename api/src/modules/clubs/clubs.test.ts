@@ -166,17 +166,15 @@ describe('clubs', () => {
         })),
       )
       .returning({ id: schema.clubs.id, slug: schema.clubs.slug, name: schema.clubs.name });
-    await t.database.db
-      .insert(schema.clubMembers)
-      .values(
-        rows.map((club) => ({
-          clubId: club.id,
-          userId: alice.id,
-          role: 'member' as const,
-          status: 'active' as const,
-          createdAt: now,
-        })),
-      );
+    await t.database.db.insert(schema.clubMembers).values(
+      rows.map((club) => ({
+        clubId: club.id,
+        userId: alice.id,
+        role: 'member' as const,
+        status: 'active' as const,
+        createdAt: now,
+      })),
+    );
     const first = await alice.get('/v1/clubs');
     expect(first.body.member).toHaveLength(50);
     expect(first.body.nextCursor.following).toBeNull();
