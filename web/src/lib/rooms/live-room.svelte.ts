@@ -149,17 +149,25 @@ export class LiveRoom {
     if (!this.#readPage || this.loading[band] === 'loading' || !this.hasMore(band)) return;
     const generation = this.#generation;
     this.loading = { ...this.loading, [band]: 'loading' };
-    const page = await this.#readPage(band, this.#cursors[band]).catch(() => null);
-    if (generation !== this.#generation) return;
-    if (!page) {
-      this.loading = { ...this.loading, [band]: 'failed' };
-      return;
+    // The cursor may lag behind what the stream brought (people who moved up into the first
+    // page): pages already held are read past, a few at most.
+    let gained = 0;
+    for (let pages = 0; pages < 4 && gained < MORE && this.hasMore(band); pages++) {
+      const page = await this.#readPage(band, this.#cursors[band]).catch(() => null);
+      if (generation !== this.#generation) return;
+      if (!page) {
+        this.loading = { ...this.loading, [band]: 'failed' };
+        return;
+      }
+      const held = this.roster.size;
+      this.roster = addPage(
+        this.roster,
+        page.entries.filter((e) => e.band === band && e.role === 'listener'),
+      );
+      gained += this.roster.size - held;
+      if (page.nextCursor) this.#cursors = { ...this.#cursors, [band]: page.nextCursor };
+      if (page.entries.length === 0) break;
     }
-    this.roster = addPage(
-      this.roster,
-      page.entries.filter((e) => e.band === band && e.role === 'listener'),
-    );
-    if (page.nextCursor) this.#cursors = { ...this.#cursors, [band]: page.nextCursor };
     this.loading = { ...this.loading, [band]: undefined };
   }
 

@@ -204,6 +204,27 @@ describe('LiveRoom', () => {
     expect(live.count).toBe(201);
   });
 
+  it('reads past what the stream already brought when its cursor lags behind', async () => {
+    const at = (i: number) => new Date(Date.UTC(2026, 10, 21, 11, 0, i)).toISOString();
+    const crowd = Array.from({ length: 200 }, (_, i) =>
+      person({ userId: `c${String(i).padStart(3, '0')}`, joinedAt: at(i) }),
+    );
+    const asked: (string | null)[] = [];
+    const read: PageReader = async (_band, cursor) => {
+      asked.push(cursor);
+      const from = cursor ? Number(cursor) : 0;
+      return { entries: crowd.slice(from, from + 96), nextCursor: String(Math.min(200, from + 96)) };
+    };
+    const live = new LiveRoom('me', read);
+    live.apply(snapshot([host], null));
+    // The crowd arrives after the snapshot: the stream brings the first page of it, and the count.
+    live.apply(diff({ upserts: crowd.slice(0, 48), counts: { followed: 0, audience: 200 } }));
+    expect(live.bands.audience).toHaveLength(48);
+    await live.loadMore('audience');
+    expect(asked).toEqual([null, '96']);
+    expect(live.bands.audience).toHaveLength(192);
+  });
+
   it('keeps the moderators’ queue of hands as the stream sends it, and says when one goes up', () => {
     const live = new LiveRoom('host');
     const b = person({
