@@ -5,9 +5,14 @@
 //   npm run bench -- --smoke       small counts, no thresholds (what bench.test.ts runs in `npm test`)
 //   npm run bench -- --explain     also prints EXPLAIN ANALYZE of the hallway and search queries
 //   npm run bench -- --scale-only  only the scale rows (joins, hallway, search, export)
+//   npm run bench -- --media       only the media side on a real LiveKit server (bench/media/run.ts, its own flags)
 import { reachable, runBench } from './bench';
 
 const args = new Set(process.argv.slice(2));
+if (args.has('--media')) {
+  await import('./media/run');
+  process.exit();
+}
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const report = await runBench({
   smoke: args.has('--smoke'),
