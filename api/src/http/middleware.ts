@@ -1,4 +1,4 @@
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
@@ -41,14 +41,15 @@ export function installMiddleware(app: Hono<AppEnv>, config: Config, logger: Log
       throw errors.tooLarge(config.bodyLimitBytes);
     },
   });
-  // A request with neither header has no body (HTTP/1.1). Asking for its body anyway makes the
+  // A GET or HEAD with neither header has no body (HTTP/1.1). Asking for its body anyway makes the
   // Node adapter build a full web Request (headers copied, an AbortController) that lives as long
-  // as the response: for a Server-Sent Events stream, for hours, thousands of times over.
-  app.use('/v1/*', (c, next) =>
-    c.req.header('content-length') === undefined && c.req.header('transfer-encoding') === undefined
-      ? next()
-      : limit(c, next),
-  );
+  // as the response: for a Server-Sent Events stream, for hours, thousands of times over. Every
+  // other method is measured, whatever its headers say.
+  const bodiless = (c: Context<AppEnv>) =>
+    (c.req.method === 'GET' || c.req.method === 'HEAD') &&
+    c.req.header('content-length') === undefined &&
+    c.req.header('transfer-encoding') === undefined;
+  app.use('/v1/*', (c, next) => (bodiless(c) ? next() : limit(c, next)));
 }
 
 export function installErrorHandling(app: Hono<AppEnv>, logger: Logger) {
