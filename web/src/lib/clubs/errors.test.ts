@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiErrorCode, ApiFailure } from '$lib/api';
+import { failure } from '$lib/testing/api-failure';
 import { explainClubFailure, localProblems, summarizeClubFailure } from './errors';
-
-// Codes arrive as text, as the API sends them; some here are on purpose none of the known ones.
-function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
-  return {
-    status: 400,
-    code: code as ApiErrorCode,
-    details: [],
-    retryAfterSeconds: null,
-    requestId: 'req-1',
-    ...patch,
-  };
-}
 
 describe('explainClubFailure', () => {
   it.each([

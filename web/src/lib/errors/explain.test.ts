@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiErrorCode, ApiFailure } from '$lib/api';
 import { inputsOf, type Messages, readMessages as read } from '$lib/i18n/message-files';
+import { failure } from '$lib/testing/api-failure';
 import { ERROR_MESSAGE_KEYS, explainFailure, summarizeFailure } from './explain';
-
-// Codes arrive as text, as the API sends them; some here are on purpose none of the known ones.
-function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
-  return {
-    status: 400,
-    code: code as ApiErrorCode,
-    details: [],
-    retryAfterSeconds: null,
-    requestId: 'req-1',
-    ...patch,
-  };
-}
 
 // The moderation error messages (mod_error_*) live with the rest of moderation's texts.
 const catalogue = (locale: string): Messages => ({

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiErrorCode, ApiFailure } from '$lib/api';
 import {
   clashes,
   messageKeys as keys,
   languageMismatches,
   readMessages as read,
 } from '$lib/i18n/message-files';
+import { failure } from '$lib/testing/api-failure';
 import { explainPrivacyFailure, PRIVACY_ERROR_KEYS } from './errors';
-
-// Codes arrive as text, as the API sends them; some here are on purpose none of the known ones.
-function failure(code: string, patch: Partial<ApiFailure> = {}): ApiFailure {
-  return {
-    status: 400,
-    code: code as ApiErrorCode,
-    details: [],
-    retryAfterSeconds: null,
-    requestId: 'req-1',
-    ...patch,
-  };
-}
 
 const en = read('privacy/en.json');
 const fr = read('privacy/fr.json');
