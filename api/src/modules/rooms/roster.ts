@@ -70,8 +70,11 @@ interface Timeline {
  * change whose transaction committed late is not lost.
  */
 const LATE_COMMIT_MS = 5_000;
-/** A room is read whole again at least this often, to take in what leaves no event (an erased account). */
-const RELOAD_EVERY_MS = 30_000;
+/**
+ * A room is read whole again about this often, to take in what leaves no event (an erased
+ * account, a follow): the hub does it in a batch of its own, after the changes of the moment.
+ */
+export const RELOAD_EVERY_MS = 30_000;
 /** More events than this since the last read: reading the room whole is cheaper. */
 const MAX_EVENTS = 2_000;
 /** Room-level events that change only the room's facts, which every refresh reads anyway. */
@@ -167,8 +170,8 @@ export async function loadRoomState(db: Db, roomId: string, now: Date): Promise<
  * The room after the events since `previous`: only the people those events are about are read
  * again (a batch of joins into a room of 5,000 reads the newcomers, not the 5,000), and who the
  * stage follows when the stage changed. Reads the room whole when an event could concern anyone
- * (the room opening or ending, a change with no one named), after a flood of events, and every
- * RELOAD_EVERY_MS. Events are looked for again over LATE_COMMIT_MS, each taken in once.
+ * (the room opening or ending, a change with no one named) and after a flood of events. Events
+ * are looked for again over LATE_COMMIT_MS, each taken in once.
  */
 export async function refreshRoomState(
   db: Db,
@@ -177,7 +180,6 @@ export async function refreshRoomState(
 ): Promise<RoomState | undefined> {
   const roomId = previous.room.id;
   const nowMs = now.getTime();
-  if (nowMs - previous.loadedAt > RELOAD_EVERY_MS) return loadRoomState(db, roomId, now);
   const { watermark, seen } = previous.timeline;
   const events = await db
     .select({ id: roomEvents.id, type: roomEvents.type, subjectId: roomEvents.subjectId })

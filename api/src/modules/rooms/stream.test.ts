@@ -6,7 +6,7 @@ import { memberFactory, testClient } from '../../testing/client';
 import { seedCrowd } from '../../testing/crowd';
 import { type SseEvent, sseReader } from '../../testing/sse';
 import { createSession, sessionCookieName } from '../auth/sessions';
-import type { RosterEntry } from './roster';
+import { loadRoomState, type RosterEntry, refreshRoomState } from './roster';
 import { leaveRoom } from './stage.service';
 import { createRoomHub, type RosterDiff, type Snapshot } from './stream';
 
@@ -201,6 +201,44 @@ describe('live room stream', () => {
     const res = await outsider.raw(`/v1/rooms/${roomId}/events`);
     expect(res.status).toBe(404);
     expect((await testClient(t).raw(`/v1/rooms/${roomId}/events`)).status).toBe(401);
+  });
+});
+
+describe('reading a room in batches', () => {
+  it('reads only the people a batch names, and agrees with reading the room whole', async () => {
+    const { roomId, host, bob, carol } = await liveRoom();
+    const start = t.clock.now().getTime();
+    const crowd = await seedCrowd(t.database.db, roomId, 60, (i) => ({
+      joinedAt: new Date(start - 60_000 + i),
+    }));
+    const db = t.database.db;
+    const before = await loadRoomState(db, roomId, t.clock.now());
+    if (!before) throw new Error('no room');
+    // bob follows two of the crowd, raises his hand and goes on stage: they move to "followed".
+    await bob.put('/v1/users/crowd3/follow');
+    await bob.put('/v1/users/crowd40/follow');
+    await bob.put(`/v1/rooms/${roomId}/hand`);
+    await host.post(`/v1/rooms/${roomId}/stage/${bob.id}`, { action: 'invite' });
+    await bob.post(`/v1/rooms/${roomId}/stage/${bob.id}`, { action: 'accept' });
+    await carol.put(`/v1/rooms/${roomId}/hand`);
+    await leaveRoom(t, roomId, crowd[7] ?? '');
+    const dave = await member('dave');
+    await dave.post(`/v1/rooms/${roomId}/join`);
+    await host.patch(`/v1/rooms/${roomId}`, { topic: 'Podcasts, encore' });
+
+    const refreshed = await refreshRoomState(db, before, t.clock.now());
+    const whole = await loadRoomState(db, roomId, t.clock.now());
+    const ids = (entries: RosterEntry[]) => entries.map((e) => e.userId);
+    // Taken in event by event (a whole read starts with none seen).
+    expect(refreshed?.timeline.seen.size).toBeGreaterThanOrEqual(7);
+    expect(refreshed?.room).toEqual(whole?.room);
+    expect(refreshed?.lastEventId).toBe(whole?.lastEventId);
+    expect(Object.fromEntries(refreshed?.roster ?? [])).toEqual(Object.fromEntries(whole?.roster ?? []));
+    for (const band of ['followed', 'audience', 'hands'] as const)
+      expect(ids(refreshed?.order[band] ?? [])).toEqual(ids(whole?.order[band] ?? []));
+    expect(ids(refreshed?.order.followed ?? [])).toEqual([crowd[3], crowd[40]]);
+    expect(refreshed?.roster.has(dave.id)).toBe(true);
+    expect(refreshed?.roster.has(crowd[7] ?? '')).toBe(false);
   });
 });
 

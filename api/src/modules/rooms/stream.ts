@@ -8,6 +8,7 @@ import {
   cursorAfter,
   HANDS_PAGE,
   loadRoomState,
+  RELOAD_EVERY_MS,
   type RoomFacts,
   type RoomState,
   type RosterEntry,
@@ -97,6 +98,8 @@ interface LiveRoom {
   counted: Record<View, { followed: number; audience: number; at: number }>;
   /** A batch held sizes back (see COUNTS_EVERY_MS): one is due for them. */
   countsDue: NodeJS.Timeout | undefined;
+  /** The next batch reads the room whole (see RELOAD_EVERY_MS). */
+  reloadDue: boolean;
 }
 
 /** What the hub has serialised and sent, for tests and the benchmark. */
@@ -341,8 +344,19 @@ export function createRoomHub(deps: { database: Database; clock: Clock; logger: 
       if (!room.dirty || !room.state) continue;
       room.dirty = false;
       const before = room.state;
-      const after = await refreshRoomState(deps.database.db, before, deps.clock.now());
+      const now = deps.clock.now();
+      const whole = room.reloadDue;
+      room.reloadDue = false;
+      const after = whole
+        ? await loadRoomState(deps.database.db, roomId, now)
+        : await refreshRoomState(deps.database.db, before, now);
       if (!after) continue;
+      // Read whole now and then, but not in the way of a change: in a batch of its own, next.
+      if (!whole && now.getTime() - after.loadedAt > RELOAD_EVERY_MS) {
+        room.reloadDue = true;
+        room.dirty = true;
+        schedule(false);
+      }
       const removed = await removedFrom(roomId);
       // From here to the last send nothing waits: a stream opening meanwhile gets either the
       // old snapshot and this diff, or the new snapshot and not this diff.
@@ -400,6 +414,7 @@ export function createRoomHub(deps: { database: Database; clock: Clock; logger: 
             moderator: { followed: -1, audience: -1, at: 0 },
           },
           countsDue: undefined,
+          reloadDue: false,
         };
         live.set(roomId, room);
       }
