@@ -75,5 +75,11 @@ test('a large audience shows its size, then more faces on "Show more" or on scro
   await expect(faces).toHaveCount(300);
   await expect(band.locator('[data-show-more]')).toHaveCount(0);
   await expect(host.page.locator('[data-band="band-followed"]')).toContainText('Personne pour l’instant.');
+
+  // The room ends, so that other tests find the hallway as they left it.
+  const ended = await host.page.request.post(`/v1/rooms/${roomId}/end`, {
+    headers: { origin: baseURL ?? '' },
+  });
+  expect(ended.status()).toBe(204);
   await host.context.close();
 });
