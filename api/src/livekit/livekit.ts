@@ -53,8 +53,12 @@ export interface WebhookEventLike {
   id: string;
   event: string;
   room?: { name: string } | undefined;
-  participant?: { identity: string } | undefined;
+  /** `replaced`: LiveKit closed this connection because the same identity connected again. */
+  participant?: { identity: string; replaced?: boolean } | undefined;
 }
+
+/** livekit.DisconnectReason.DUPLICATE_IDENTITY (the server SDK does not export the enum). */
+const DUPLICATE_IDENTITY = 2;
 
 export function createLiveKit(deps: { config: Config; secrets: Secrets; logger: Logger }): LiveKit {
   const { config, secrets, logger } = deps;
@@ -134,7 +138,12 @@ export function createLiveKit(deps: { config: Config; secrets: Secrets; logger: 
         id: event.id,
         event: event.event,
         room: event.room ? { name: event.room.name } : undefined,
-        participant: event.participant ? { identity: event.participant.identity } : undefined,
+        participant: event.participant
+          ? {
+              identity: event.participant.identity,
+              replaced: event.participant.disconnectReason === DUPLICATE_IDENTITY,
+            }
+          : undefined,
       };
     },
   };

@@ -255,6 +255,40 @@ describeWithLiveKit('real LiveKit server', () => {
     await eventually('ending the room disconnects the host', () => hostDisconnected);
   });
 
+  it('the same member connecting again (a second tab) replaces the first connection without leaving', async () => {
+    const host = await member('gaspard');
+    const guest = await member('hortense');
+    const roomId = await openRoom(host);
+    await enter(host, roomId);
+    const first = await enter(guest, roomId);
+    const leftHooks = async () =>
+      (
+        await t.database.db
+          .select({ id: schema.livekitWebhookEvents.id })
+          .from(schema.livekitWebhookEvents)
+          .where(eq(schema.livekitWebhookEvents.event, 'participant_left'))
+      ).length;
+    const before = await leftHooks();
+    const second = await enter(guest, roomId);
+    await eventually('LiveKit closes the first connection', () => !first.room.isConnected);
+    await eventually(
+      'the replaced connection’s participant_left arrives',
+      async () => (await leftHooks()) > before,
+    );
+    const [row] = await t.database.db
+      .select({ present: schema.roomParticipants.present })
+      .from(schema.roomParticipants)
+      .where(and(eq(schema.roomParticipants.roomId, roomId), eq(schema.roomParticipants.userId, guest.id)));
+    expect(row?.present).toBe(true);
+    const timeline = await t.database.db
+      .select({ type: schema.roomEvents.type })
+      .from(schema.roomEvents)
+      .where(and(eq(schema.roomEvents.roomId, roomId), eq(schema.roomEvents.subjectId, guest.id)));
+    expect(timeline.map((e) => e.type)).toEqual(['participant.joined']);
+    expect(second.room.isConnected).toBe(true);
+    expect(await onServer(roomId, guest.id)).toBeDefined();
+  });
+
   it('a moderation decision takes the person out of LiveKit; ending the room by decision disconnects everyone', async () => {
     const host = await member('diane');
     const bob = await member('eliott');

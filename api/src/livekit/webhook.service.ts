@@ -12,7 +12,9 @@ type Deps = Pick<AppDeps, 'database' | 'config' | 'clock' | 'livekit' | 'logger'
 /**
  * A verified LiveKit webhook, handled once per event id (LiveKit may deliver one more than once):
  * a participant's arrival or departure is checked against the database (see markPresence), and a
- * finished LiveKit room ends the Salon room. Rooms and participants are known by our own ids;
+ * finished LiveKit room ends the Salon room. A connection LiveKit closed because the same member
+ * connected again (another tab, a phone taking over) is not a departure: the newer one is there.
+ * Rooms and participants are known by our own ids;
  * anything else is recorded as received and otherwise ignored.
  */
 export async function handleWebhook(
@@ -30,7 +32,8 @@ export async function handleWebhook(
   const userId = uuid.safeParse(event.participant?.identity).data;
   if (roomId && userId && event.event === 'participant_joined')
     await markPresence(deps, roomId, userId, true);
-  if (roomId && userId && event.event === 'participant_left') await markPresence(deps, roomId, userId, false);
+  if (roomId && userId && event.event === 'participant_left' && !event.participant?.replaced)
+    await markPresence(deps, roomId, userId, false);
   if (roomId && event.event === 'room_finished') await endRoom(deps, roomId, null, 'livekit');
   return { handled: true };
 }

@@ -505,15 +505,8 @@ export async function markPresence(deps: Deps, roomId: string, userId: string, p
   if (me.present) return;
   const admitted = await db
     .transaction(async (tx) => {
-      await recordEvent(tx, {
-        roomId,
-        at: deps.clock.now(),
-        type: 'participant.joined',
-        subjectId: userId,
-        data: { via: 'livekit' },
-      });
       // The presence counter clears empty_since, and refuses a full room like a join does.
-      await tx
+      const back = await tx
         .update(roomParticipants)
         .set({ present: true, leftAt: null })
         .where(
@@ -522,7 +515,17 @@ export async function markPresence(deps: Deps, roomId: string, userId: string, p
             eq(roomParticipants.userId, userId),
             ne(roomParticipants.present, true),
           ),
-        );
+        )
+        .returning({ userId: roomParticipants.userId });
+      // Back meanwhile through /join, which told the timeline itself.
+      if (back.length === 0) return true;
+      await recordEvent(tx, {
+        roomId,
+        at: deps.clock.now(),
+        type: 'participant.joined',
+        subjectId: userId,
+        data: { via: 'livekit' },
+      });
       return true;
     })
     .catch((error: unknown) => {

@@ -45,7 +45,15 @@ export class RoomAudio {
       const { Room, RoomEvent, Track, setLogLevel } = await import('livekit-client');
       setLogLevel('warn');
       if (generation !== this.#generation) return;
-      const room = new Room({ adaptiveStream: false, dynacast: false, stopLocalTrackOnUnpublish: true });
+      // The session leaves on pagehide, telling the API before the connection goes: left to
+      // itself, LiveKit would disconnect first (on beforeunload) and the room, seeing the member
+      // drop, would bring them back just as the page closes.
+      const room = new Room({
+        adaptiveStream: false,
+        dynacast: false,
+        stopLocalTrackOnUnpublish: true,
+        disconnectOnPageLeave: false,
+      });
       room
         .on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _publication, participant: RemoteParticipant) => {
           if (track.kind !== Track.Kind.Audio) return;

@@ -125,9 +125,15 @@ export class RoomSession {
     return null;
   }
 
-  /** The tab is closing: a request that outlives the page. */
+  /**
+   * The tab is closing or navigating away: a request that outlives the page, then the stream and
+   * the sound stop, so nothing seen meanwhile (the member leaving the roster) brings them back.
+   */
   leaveOnUnload(): void {
-    if (this.phase === 'inside' && this.room) leaveRoomOnUnload(this.room.id);
+    if (this.phase !== 'inside' || !this.room) return;
+    leaveRoomOnUnload(this.room.id);
+    this.#stop();
+    this.phase = 'left';
   }
 
   /** Forgets a room the member already left (the mini-player's close, or another room's page). */
