@@ -1,7 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../testing';
 import { memberFactory, testClient } from '../testing/client';
-import { enforce, peek } from './rate-limit';
+import { enforce, hit, peek } from './rate-limit';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
@@ -26,6 +27,22 @@ describe('rate limits under parallel requests', () => {
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
     expect((await peek(t.database.db, window)).count).toBe(50);
+  });
+
+  it('a lossy count only stops its own commit from waiting for the disk', async () => {
+    const window = { key: 'test:lossy', windowSeconds: 60, now: t.clock.now(), lossy: true };
+    const setting = async (tx: typeof t.database.db) => {
+      const result = await tx.execute<{ s: string }>(sql`select current_setting('synchronous_commit') as s`);
+      return (Array.isArray(result) ? result : (result as { rows: { s: string }[] }).rows)[0]?.s;
+    };
+    await t.database.db.transaction(async (tx) => {
+      expect((await hit(tx, window)).count).toBe(1);
+      expect(await setting(tx)).toBe('off');
+    });
+    await t.database.db.transaction(async (tx) => {
+      expect((await hit(tx, { ...window, lossy: false })).count).toBe(2);
+      expect(await setting(tx)).toBe('on');
+    });
   });
 
   it('holds the search budget of a member (60 a minute)', async () => {

@@ -35,9 +35,15 @@ export async function serialize(tx: Db, key: string) {
 
 /**
  * Counts one more event in the current fixed window and returns the new count: one upsert, so
- * parallel calls each see their own count.
+ * parallel calls each see their own count. `lossy`: the count's commit does not wait for the disk
+ * (a crash may forget the last few hundred milliseconds of counts), for limits where that is
+ * harmless and the request is frequent; it applies to the whole transaction, so a lossy count is
+ * made on its own, never inside another transaction.
  */
-export async function hit(db: Db, window: Window): Promise<{ count: number; retryAfterSeconds: number }> {
+export async function hit(
+  db: Db,
+  window: Window & { lossy?: boolean },
+): Promise<{ count: number; retryAfterSeconds: number }> {
   const start = windowStart(window);
   const end = new Date(start.getTime() + window.windowSeconds * 1000);
   const [row] = await db
@@ -47,7 +53,10 @@ export async function hit(db: Db, window: Window): Promise<{ count: number; retr
       target: [rateLimits.key, rateLimits.windowStart],
       set: { count: sql`${rateLimits.count} + 1`, lastAt: window.now },
     })
-    .returning({ count: rateLimits.count });
+    .returning({
+      count: rateLimits.count,
+      ...(window.lossy ? { commit: sql<string>`set_config('synchronous_commit', 'off', true)` } : {}),
+    });
   return {
     count: row?.count ?? 1,
     retryAfterSeconds: Math.ceil((end.getTime() - window.now.getTime()) / 1000),
@@ -64,7 +73,10 @@ export async function peek(db: Db, window: Window): Promise<{ count: number; las
 }
 
 /** Counts one event and refuses it with a 429 (`code`) once the window holds more than `limit`. */
-export async function enforce(db: Db, window: Window & { limit: number; code: RateLimitCode }) {
+export async function enforce(
+  db: Db,
+  window: Window & { limit: number; code: RateLimitCode; lossy?: boolean },
+) {
   const { count, retryAfterSeconds } = await hit(db, window);
   if (count > window.limit) throw errors.rateLimited(window.code, retryAfterSeconds);
 }

@@ -69,13 +69,15 @@ export function peopleRoutes(deps: AppDeps) {
       ),
       async (c) => {
         const { userId } = requireAuth(c);
-        // Search is how people find each other, and also how a scraper would list them: bounded per member.
+        // Search is how people find each other, and also how a scraper would list them: bounded
+        // per member. A count a crash forgets is harmless here, so it does not wait for the disk.
         await enforce(deps.database.db, {
           key: `search:user:${userId}`,
           windowSeconds: 60,
           now: deps.clock.now(),
           limit: 60,
           code: 'search.rate_limited',
+          lossy: true,
         });
         return c.json(await searchPeople(deps, c.req.valid('query')), 200);
       },
