@@ -25,7 +25,8 @@ it('runs every benchmark at small counts, with exact capacity and only successfu
       '2 APIs: joins/s',
       'GET /v1/hallway, c=10',
       'GET /v1/search, c=10',
-      'room stream: one stage change',
+      'room stream: one stage change committed',
+      'room stream: one stage change made through API instance A',
       'room stream: snapshot',
       'export',
     ])

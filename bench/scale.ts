@@ -216,6 +216,7 @@ export async function scaleBench(options: {
     rows.push(
       ...(await fanOutBench({
         api: streamsApi,
+        changer: first,
         seeding,
         roomId: stormOne,
         members: tokens.map((token, i) => ({ token, userId: memberId(actorNumber(sizes, i)) })),
