@@ -13,6 +13,7 @@ import postgres from 'postgres';
 import * as schema from './schema';
 
 export * from './clock';
+export * from './prepared';
 export * from './queue';
 export * from './search-name';
 export { schema };

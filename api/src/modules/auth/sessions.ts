@@ -1,6 +1,6 @@
-import { type Db, schema } from '@salon/db';
+import { type Db, preparedFor, schema } from '@salon/db';
 import Bowser from 'bowser';
-import { and, eq, gt, lte, ne } from 'drizzle-orm';
+import { and, eq, gt, lte, ne, sql } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Crypto } from '../../crypto';
@@ -89,6 +89,28 @@ export async function revokeOtherSessions(tx: Db, userId: string, keep?: string)
     .where(keep ? and(eq(sessions.userId, userId), ne(sessions.id, keep)) : eq(sessions.userId, userId));
 }
 
+/** Every request's first query: prepared once per database handle. */
+const sessionLookup = preparedFor((db) =>
+  db
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      lastSeenAt: sessions.lastSeenAt,
+      status: users.status,
+      suspendedUntil: users.suspendedUntil,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+        gt(sessions.expiresAt, sql.placeholder('now')),
+        gt(sessions.lastSeenAt, sql.placeholder('idleCutoff')),
+      ),
+    )
+    .prepare('session_lookup'),
+);
+
 /** Resolves the session cookie into `c.var.auth`, enforcing idle and absolute expiry. */
 export function sessionMiddleware(
   deps: Pick<AppDeps, 'database' | 'config' | 'crypto' | 'clock'>,
@@ -100,23 +122,12 @@ export function sessionMiddleware(
     if (token && token.length <= 64) {
       const now = clock.now();
       const idleCutoff = new Date(now.getTime() - config.sessions.idleDays * DAY_MS);
-      const [row] = await database.db
-        .select({
-          id: sessions.id,
-          userId: sessions.userId,
-          lastSeenAt: sessions.lastSeenAt,
-          status: users.status,
-          suspendedUntil: users.suspendedUntil,
-        })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(
-          and(
-            eq(sessions.tokenHash, crypto.hash(token)),
-            gt(sessions.expiresAt, now),
-            gt(sessions.lastSeenAt, idleCutoff),
-          ),
-        );
+      // A prepared statement's parameters skip the columns' mapping: times go as ISO strings.
+      const [row] = await sessionLookup(database.db).execute({
+        tokenHash: crypto.hash(token),
+        now: now.toISOString(),
+        idleCutoff: idleCutoff.toISOString(),
+      });
       let status = row?.status;
       // A suspension ends by itself: the first request after `suspended_until` lifts it.
       if (row && status === 'suspended' && row.suspendedUntil && row.suspendedUntil <= now) {

@@ -1,7 +1,7 @@
-import { schema } from '@salon/db';
+import { preparedFor, schema } from '@salon/db';
 import { and, eq, not, type SQL, sql } from 'drizzle-orm';
 import { BAD_CURSOR, encodeCursor, keysetCursor } from '../../http/keyset';
-import { type Deps, mayEnter, preparedFor, type Room, removedFrom } from './rooms.service';
+import { type Deps, mayEnter, type Room, removedFrom } from './rooms.service';
 
 const { rooms, roomParticipants, roomInvites, follows, users, clubs, clubMembers, clubFollowers } = schema;
 

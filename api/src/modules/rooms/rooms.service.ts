@@ -91,22 +91,6 @@ export function presenceRefusal(error: unknown): 'full' | 'not_live' | 'removed'
   return undefined;
 }
 
-/**
- * One prepared statement per database handle: hot paths (a join storm) neither rebuild the SQL
- * nor make PostgreSQL plan it again for every request.
- */
-export function preparedFor<T>(build: (db: Db) => T): (db: Db) => T {
-  const cache = new WeakMap<Db, T>();
-  return (db) => {
-    let prepared = cache.get(db);
-    if (prepared === undefined) {
-      prepared = build(db);
-      cache.set(db, prepared);
-    }
-    return prepared;
-  };
-}
-
 /** A moderator removed this member from the `rooms` row in scope: they cannot come back. */
 export function removedFrom(userId: string | Placeholder): SQL<boolean> {
   return sql<boolean>`exists (select 1 from ${roomRemovals}

@@ -1,4 +1,4 @@
-import { type Db, notify, schema } from '@salon/db';
+import { type Db, notify, preparedFor, schema } from '@salon/db';
 import type { RoomRole } from '@salon/db/schema';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { errors } from '../../http/errors';
@@ -12,7 +12,6 @@ import {
   loadRoom,
   mayEnter,
   participantOf,
-  preparedFor,
   presenceRefusal,
   presentCount,
   ROOM_CHANNEL,
