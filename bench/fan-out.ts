@@ -16,6 +16,8 @@ const SNAPSHOT_TARGET = 50 * 1024;
 const P99_TARGET_MS = 500;
 const RSS_TARGET = 300 * 1024 * 1024;
 const MB = 1024 * 1024;
+/** A message that brings a roster change; the longest is 16 characters, hence a 15-character carry. */
+const CHANGE_EVENT = /event: (?:roster|snapshot)\n/g;
 
 /** Resident and peak resident memory of a process, from /proc (Linux); undefined elsewhere. */
 function memory(pid: number): { rss: number; peak: number } | undefined {
@@ -31,11 +33,17 @@ function memory(pid: number): { rss: number; peak: number } | undefined {
 
 interface Stream {
   request: ClientRequest;
-  /** `roster` events seen so far, and the count that means the change being timed has arrived. */
+  /**
+   * `roster` events seen so far (and snapshots: the hub may send a fresh one instead of a diff,
+   * which carries the change as well), and the count that means the change being timed has arrived.
+   */
   rosters: number;
   awaited: number;
   /** The first message (the snapshot), in bytes. */
   snapshotBytes: number;
+  /** The server ended the response; and the end of what it sent, to say why a change never came. */
+  ended: boolean;
+  last: string;
 }
 
 /** p50 and p99 of arrival times in ms, and how the log line shows them with the maximum. */
@@ -73,7 +81,14 @@ export async function fanOutBench(options: {
         path: `/v1/rooms/${roomId}/events`,
         headers: { cookie: `salon_session=${token}`, accept: 'text/event-stream' },
       });
-      const stream: Stream = { request: req, rosters: 0, awaited: 0, snapshotBytes: 0 };
+      const stream: Stream = {
+        request: req,
+        rosters: 0,
+        awaited: 0,
+        snapshotBytes: 0,
+        ended: false,
+        last: '',
+      };
       let head = '';
       let tail = '';
       req.on('response', (res) => {
@@ -86,6 +101,7 @@ export async function fanOutBench(options: {
           received += chunk.length;
           // ASCII is all that is looked for; latin1 decodes without validating.
           const text = tail + chunk.toString('latin1');
+          stream.last = (stream.last + chunk.toString('latin1')).slice(-300);
           if (stream.snapshotBytes === 0) {
             head += chunk.toString('latin1');
             const end = head.indexOf('\n\n');
@@ -95,15 +111,16 @@ export async function fanOutBench(options: {
               resolve(stream);
             }
           }
-          for (
-            let at = text.indexOf('event: roster\n');
-            at >= 0;
-            at = text.indexOf('event: roster\n', at + 1)
-          ) {
+          for (const match of text.matchAll(CHANGE_EVENT)) {
+            // A marker lying wholly in the carried tail was counted with the previous chunk.
+            if (match.index + match[0].length <= tail.length) continue;
             stream.rosters++;
             onRoster(stream);
           }
-          tail = text.slice(-13);
+          tail = text.slice(-15);
+        });
+        res.on('close', () => {
+          stream.ended = true;
         });
         res.on('error', () => {});
       });
@@ -159,8 +176,14 @@ export async function fanOutBench(options: {
     const outcome = await Promise.race([done, timeout]);
     clearTimeout(timer);
     await committed;
-    if (outcome === 'timeout')
-      throw new Error(`${label}: ${pending} of ${streams.length} streams heard nothing in 15 s`);
+    if (outcome === 'timeout') {
+      const missing = streams.filter((stream) => stream.rosters < stream.awaited);
+      throw new Error(
+        `${label}: ${pending} of ${streams.length} streams heard nothing in 15 s ` +
+          `(${missing.filter((stream) => stream.ended).length} of them ended by the server); ` +
+          `the last bytes of one: ${JSON.stringify(missing[0]?.last)}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
     return latencies;
   };
