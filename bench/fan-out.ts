@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { type ClientRequest, request } from 'node:http';
 import type postgres from 'postgres';
+import { percentiles } from './load';
 import type { Row } from './scale';
 import type { Server } from './servers';
 
@@ -46,11 +47,9 @@ interface Stream {
   last: string;
 }
 
-/** p50 and p99 of arrival times in ms, and how the log line shows them with the maximum. */
+/** Arrival times' p50 and p99, and how the log line shows them with the maximum. */
 function quantiles(latencies: number[]) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  const [p50, p99, max] = [at(0.5), at(0.99), sorted.at(-1) ?? 0];
+  const { p50, p99, max } = percentiles(latencies);
   return { p50, p99, text: `p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${max.toFixed(0)} ms` };
 }
 

@@ -43,17 +43,20 @@ export async function load(calls: Call[], concurrency: number): Promise<LoadResu
   await Promise.all(Array.from({ length: Math.min(concurrency, calls.length) }, caller));
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  const sorted = latencies.sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return {
     count: calls.length,
     seconds,
     perSecond: calls.length / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
-    max: sorted.at(-1) ?? 0,
+    ...percentiles(latencies),
     statuses,
   };
+}
+
+/** p50, p99 and the maximum of latencies in milliseconds (nearest rank; 0 when there are none). */
+export function percentiles(latencies: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? 0 };
 }
 
 function send(agent: Agent, call: Call) {
